@@ -1,0 +1,42 @@
+"""Time l0sgl.prox operators against a plain tensor copy, in one run (ratios, not seconds, are the result).
+
+A 4480×3760 float32 tensor has the size of WRN-28-10's regularized weights (16.8 M floats, 4480 groups).
+Weights are Gaussian with a spread chosen so that a given fraction `p` of them survive hard thresholding at √(2a)
+(a = λ/β = 0.001/0.04, the authors' WRN set-up at β0; b = a·√n); `p = 1` is the worst case (a = 0, every entry a
+candidate, i.e. a full sort per group).
+
+    python bench/prox.py [--reps 7] [--threads N]
+"""
+import argparse, math, statistics, time, torch
+from l0sgl.prox import prox_l0, prox_sgl0
+
+def median_time(f, reps):
+    f()
+    ts = []
+    for _ in range(reps):
+        t0 = time.perf_counter(); f(); ts.append(time.perf_counter() - t0)
+    return statistics.median(ts)
+
+def main(reps=7, threads=None, G=4480, n=3760):
+    if threads: torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    a = 0.001/0.04
+    b = a*math.sqrt(n)
+    thr = math.sqrt(2*a)
+    print(f"tensor {G}×{n} = {G*n/1e6:.1f} M float32, torch {torch.__version__}, {torch.get_num_threads()} threads")
+    print(f"{'survivors p':>12} {'copy ms':>8} {'l0 ms':>8} {'sgl0 ms':>8} {'l0/copy':>8} {'sgl0/l0':>8}")
+    for p in [0.0001, 0.001, 0.01, 0.1, 1.0]:
+        if p < 1:
+            z = torch.distributions.Normal(0., 1.).icdf(torch.tensor(1 - p/2)).item()   # P(|w| > thr) = p
+            x, aa = torch.randn(G, n)*(thr/z), a
+        else: x, aa = torch.randn(G, n)*0.05, 0.
+        o = torch.empty_like(x)
+        tc = median_time(lambda: o.copy_(x), reps)
+        tl = median_time(lambda: prox_l0(x, aa, out=o), reps)
+        ts = median_time(lambda: prox_sgl0(x, aa, b, out=o), max(3, reps//2) if p == 1 else reps)
+        print(f"{p:>12g} {tc*1e3:8.2f} {tl*1e3:8.2f} {ts*1e3:8.1f} {tl/tc:8.2f} {ts/tl:8.1f}")
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--reps', type=int, default=7); ap.add_argument('--threads', type=int, default=None)
+    main(**vars(ap.parse_args()))
