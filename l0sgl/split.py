@@ -147,7 +147,7 @@ def _apply_penalty(layers:list, f)->Tensor:
     if torch.is_grad_enabled() and any(p.requires_grad for p in ps): return _PenaltyFn.apply(f, *ps)
     return f(False)[0]
 
-# %% ../nbs/02_split.ipynb #451c5b49
+# %% ../nbs/02_split.ipynb #e3a4d670
 PENALTIES = ('l0', 'l1', 'tl1', 'scad', 'l1ml2')
 MODES = ('paper', 'prox')
 _SHAPE = {'tl1': (1.0, 0., True, math.inf), 'scad': (3.7, 2., True, math.inf), 'l1ml2': (1.0, 0., False, 1.)}  # default, range
@@ -164,6 +164,7 @@ class SparseGroupSplit(Regularizer):
                  growth:float=1.25,       # β ← growth·β every `period` epochs (≥ 1)
                  period:int=40,           # epochs between β growths (≥ 1)
                  grow:str='all',          # which layers' β grows: 'all', or 'conv' (the authors' LeNet script)
+                 scale:str='all',         # divided by N: 'all' (penalty and coupling, the authors' code) or 'penalty' only
                  a:float|None=None,       # shape parameter: tl1 a (1.0), scad a (3.7), l1ml2 α (1.0)
                  **kw,                    # filter, linear_axis, zero_invariant, bn: see `Regularizer`
                 ):
@@ -172,7 +173,7 @@ class SparseGroupSplit(Regularizer):
             raise ValueError(f"mode='prox' needs penalty 'l0' or 'l1' (the joint prox with the group term is exact only for these); got {penalty!r}")
         beta0 = _num('beta0', beta0, lo_open=True)
         self.growth, self.period = _num('growth', growth, 1.), _num('period', period, 1, integer=True)
-        self.grow = _choice('grow', grow, ('all', 'conv'))
+        self.grow, self.scale = _choice('grow', grow, ('all', 'conv')), _choice('scale', scale, ('all', 'penalty'))
         if penalty in _SHAPE:
             d, lo, lo_open, hi = _SHAPE[penalty]
             self.a = _num('a', d if a is None else a, lo, lo_open, hi)
@@ -183,7 +184,7 @@ class SparseGroupSplit(Regularizer):
         self.V = [[torch.zeros_like(t, requires_grad=False) for t in l.params] for l in self.layers]
         self.step()
 
-# %% ../nbs/02_split.ipynb #d991febd
+# %% ../nbs/02_split.ipynb #08b41894
 @patch
 def _follow(self:SparseGroupSplit):
     "Move V to the weights' device and dtype if the model moved."
@@ -208,19 +209,21 @@ def _prox(self:SparseGroupSplit, l:_Layer, x:Tensor, t:float, out:Tensor|None=No
 @patch
 @torch.no_grad()
 def step(self:SparseGroupSplit):
-    "V-step: V ← prox of the penalty (t = λ/β) at W, in place, one vectorized call per layer."
+    "V-step: V ← prox of the penalty (t = λ/β, or λ/(Nβ) with scale='penalty') at W, in place, one vectorized call per layer."
     self._follow()
+    nb = self.n_train if self.scale == 'all' else 1     # β is divided by N with the penalty, or not
     for l, vs, lam, beta in zip(self.layers, self.V, self.lam, self.beta):
-        if len(vs) == 1: self._prox(l, group_view(l.w, l.axis), lam / beta, out=group_view(vs[0], l.axis))
-        else: l.unrows(self._prox(l, l.rows(), lam / beta), vs)
+        t = (lam / self.n_train) / (beta / nb)
+        if len(vs) == 1: self._prox(l, group_view(l.w, l.axis), t, out=group_view(vs[0], l.axis))
+        else: l.unrows(self._prox(l, l.rows(), t), vs)
 
-# %% ../nbs/02_split.ipynb #ac5424b3
+# %% ../nbs/02_split.ipynb #3485db79
 @patch
 def loss(self:SparseGroupSplit)->Tensor:
-    "(1/N) Σ_l [λ√n Σ_g‖W_g‖₂ (paper mode only) + β/2‖W − V‖²], with its gradient."
+    "Σ_l [(λ√n/N) Σ_g‖W_g‖₂ (paper mode only) + β/2‖W − V‖² (/N with scale='all')], with its gradient."
     self._follow()
     N, ls = self.n_train, self.layers
-    b = [beta / N for beta in self.beta]
+    b = [beta / (N if self.scale == 'all' else 1) for beta in self.beta]
     c = [lam * math.sqrt(l.n) / N for lam, l in zip(self.lam, ls)] if self.mode == 'paper' else [0.] * len(ls)
     return _apply_penalty(ls, lambda grad: _penalty(ls, self.V, b, c, [0.] * len(ls), grad))
 
@@ -254,19 +257,19 @@ def stats(self:SparseGroupSplit)->dict:
     return dict(beta=max(self.beta), v_sparsity=zw / sum(l.w.numel() for l in self.layers),
                 v_group_sparsity=zg / sum(l.G for l in self.layers), w_v_dist=math.sqrt(d2 / w2) if w2 else 0.)
 
-# %% ../nbs/02_split.ipynb #2cd65e99
+# %% ../nbs/02_split.ipynb #556ce1cb
 @patch
 def state_dict(self:SparseGroupSplit)->dict:
     "V, β and the configuration, as tensors and plain Python values."
-    return {**Regularizer.state_dict(self), 'penalty': self.penalty, 'mode': self.mode, 'beta': list(self.beta),
+    return {**Regularizer.state_dict(self), 'penalty': self.penalty, 'mode': self.mode, 'scale': self.scale, 'beta': list(self.beta),
             'V': [[v.detach().clone() for v in vs] for vs in self.V]}
 
 @patch
 def load_state_dict(self:SparseGroupSplit, sd:dict):
     "Restore V and β saved by `state_dict` (same layers, penalty and mode)."
     Regularizer.load_state_dict(self, sd)
-    if (sd['penalty'], sd['mode']) != (self.penalty, self.mode):
-        raise ValueError(f"sd has penalty={sd['penalty']!r}, mode={sd['mode']!r}; this regularizer has {self.penalty!r}, {self.mode!r}")
+    got, have = (sd['penalty'], sd['mode'], sd.get('scale', 'all')), (self.penalty, self.mode, self.scale)
+    if got != have: raise ValueError(f"sd has (penalty, mode, scale) = {got}; this regularizer has {have}")
     with torch.no_grad():
         for vs, svs in zip(self.V, sd['V']):
             for v, s in zip(vs, svs): v.copy_(s)
@@ -440,9 +443,9 @@ class NoReg(Regularizer):
         p = next(self.model.parameters(), None)
         return torch.zeros((), device=None if p is None else p.device)
 
-# %% ../nbs/02_split.ipynb #c1fe20e3
+# %% ../nbs/02_split.ipynb #be24cdbb
 REGULARIZERS = ('none', *PENALTIES, 'gl', 'sgl1', 'l0hc')
-_SPLIT_ONLY = ('beta0', 'growth', 'period', 'grow', 'a')
+_SPLIT_ONLY = ('beta0', 'growth', 'period', 'grow', 'scale', 'a')
 
 def make_regularizer(
     model:nn.Module,  # the network
