@@ -44,7 +44,7 @@ def scale_schedule(
     ms = sorted({max(1, round(m*epochs/200)) for m in milestones} - {epochs}) if epochs != 200 else list(milestones)
     return [m for m in ms if m < epochs], max(1, round(period*epochs/200))
 
-# %% ../nbs/20_cli.ipynb #1b939613
+# %% ../nbs/20_cli.ipynb #15623f98
 def _floats(v, name:str)->list:
     "A float, a list of floats, or a comma-separated string of them."
     if isinstance(v, (int, float)): return [float(v)]
@@ -57,11 +57,12 @@ def _check(ok:bool, msg:str):
     if not ok: raise ValueError(msg)
 
 def make_config(model='lenet5', data='mnist', penalty='l0', mode='paper', lam=None, beta0=None, growth=1.25, period=None,
-                epochs=None, milestones=None, lr=None, bs=None, seed=0, ema=0., n_train=None, n_test=None, root=None)->dict:
+                scale='all', epochs=None, milestones=None, lr=None, bs=None, seed=0, ema=0., n_train=None, n_test=None, root=None)->dict:
     "A validated, complete run configuration (see `train` for the arguments)."
     with torch.device('meta'): get_model(model)                          # raises on an unknown name; allocates nothing
     data, su = canon(data), setup_of(model)
     _check(penalty in PENALTIES, f"unknown penalty {penalty!r}; expected one of {', '.join(PENALTIES)}")
+    _check(scale in ('all', 'penalty'), f"unknown scale {scale!r}; expected all or penalty")
     epochs = su['epochs'] if epochs is None else int(epochs)
     _check(epochs >= 1, f"epochs must be ≥ 1; got {epochs}")
     ms, per = scale_schedule(epochs, su['milestones'], su['period'])
@@ -70,7 +71,7 @@ def make_config(model='lenet5', data='mnist', penalty='l0', mode='paper', lam=No
     period = per if period is None else int(period)
     lams = _floats(su['lam'] if lam is None else lam, 'lam')
     cfg = dict(model=str(model).lower(), data=data, penalty=penalty, mode=mode, lam=lams[0] if len(lams) == 1 else lams,
-               beta0=float(su['beta0'] if beta0 is None else beta0), growth=float(growth), period=period, epochs=epochs,
+               beta0=float(su['beta0'] if beta0 is None else beta0), growth=float(growth), period=period, scale=scale, epochs=epochs,
                milestones=ms, gamma=su['gamma'], opt=su['opt'], lr=float(su['lr'] if lr is None else lr),
                wd=su['wd'], bs=int(su['bs'] if bs is None else bs), seed=int(seed), ema=float(ema or 0.),
                n_train=None if n_train is None else int(n_train), n_test=None if n_test is None else int(n_test),
@@ -85,7 +86,7 @@ def make_config(model='lenet5', data='mnist', penalty='l0', mode='paper', lam=No
     for k in ('n_train', 'n_test'): _check(cfg[k] is None or cfg[k] >= 1, f"{k} must be ≥ 1; got {cfg[k]}")
     return cfg
 
-# %% ../nbs/20_cli.ipynb #099b15a7
+# %% ../nbs/20_cli.ipynb #66d35fb0
 def pick_device(
     device:str='auto', # 'auto', 'cpu', 'cuda', 'cuda:1', 'mps'
 )->torch.device:
@@ -102,7 +103,7 @@ def pick_device(
     return d
 
 _RUN_FILES = ('checkpoint.pt', 'metrics.json', 'model.pt')
-_SAME = ('model', 'data', 'penalty', 'mode', 'lam', 'beta0', 'growth', 'period', 'epochs', 'milestones', 'gamma',
+_SAME = ('model', 'data', 'penalty', 'mode', 'lam', 'beta0', 'growth', 'period', 'scale', 'epochs', 'milestones', 'gamma',
          'opt', 'lr', 'wd', 'bs', 'seed', 'ema', 'n_train', 'n_test')
 
 def check_out(
@@ -116,15 +117,16 @@ def check_out(
     if not resume: raise ValueError(f"{out} already holds a run; pass --resume to continue it, or choose another --out")
     if not ck.exists(): raise ValueError(f"{out} holds run files but no checkpoint.pt to resume from; choose another --out")
     old = load_checkpoint(ck).get('meta', {}).get('config', {})
+    old.setdefault('scale', 'all')                                     # runs from before the option existed
     diff = [f"{k} {cfg.get(k)!r} here vs {old.get(k)!r} there" for k in _SAME if cfg.get(k) != old.get(k)]
     if diff: raise ValueError(f"{out} holds a different run ({'; '.join(diff)}); choose another --out")
     return True
 
-# %% ../nbs/20_cli.ipynb #c7788601
+# %% ../nbs/20_cli.ipynb #0d571faf
 def make_reg(model:nn.Module, cfg:dict, n_train:int):
     "The run's regularizer (from `l0sgl.split.make_regularizer`)."
     return make_regularizer(model, cfg['penalty'], n_train, lam=cfg['lam'], mode=cfg['mode'], beta0=cfg['beta0'],
-                            growth=cfg['growth'], period=cfg['period'])
+                            growth=cfg['growth'], period=cfg['period'], scale=cfg.get('scale', 'all'))
 
 def _opt_func(cfg:dict):
     if cfg['opt'] == 'adam': return lambda ps, lr: torch.optim.Adam(ps, lr=lr, weight_decay=cfg['wd'])
@@ -266,7 +268,7 @@ def _finish(learn, reg, cfg, out, t0, cmd)->dict:
     tmp = out/'.metrics.json.tmp'; tmp.write_text(json.dumps(m, indent=1)); os.replace(tmp, out/'metrics.json')
     return m
 
-# %% ../nbs/20_cli.ipynb #4e1243b0
+# %% ../nbs/20_cli.ipynb #10422077
 def train(
     model:str='lenet5',     # network: lenet5, cnn (the authors' 32-64-1000 CNN) or wrn-<depth>-<width>, e.g. wrn-28-10
     data:str='mnist',       # data set: mnist, fashion, cifar10, cifar100
@@ -276,6 +278,7 @@ def train(
     beta0:float=None,       # initial coupling β; default 2.5 (WRN 0.04)
     growth:float=1.25,      # β ← growth·β every `period` epochs
     period:int=None,        # epochs between β growths; default the authors' 40 (WRN 20) of 200 epochs, scaled to `epochs`
+    scale:str='all',        # what is divided by N: all (penalty and coupling, the authors' code) or penalty (λ only)
     epochs:int=None,        # training epochs; default 30 (~10 min on 2 CPU cores) for LeNet-5/CNN, 200 for WRN; 200 = authors' schedule
     milestones:str=None,    # epochs where lr is multiplied by 0.1 (WRN 0.2), comma-separated; default the authors', scaled
     lr:float=None,          # learning rate; default Adam 1e-3 (WRN: SGD with Nesterov momentum 0.9, 0.1)
@@ -293,7 +296,7 @@ def train(
     "Train a network with a sparse group penalty, finalize it, measure it; write metrics, checkpoint, model and plots."
     args = {k: v for k, v in locals().items()}
     t0 = time.perf_counter()
-    cfg = make_config(model, data, penalty, mode, lam, beta0, growth, period, epochs, milestones, lr, bs, seed, ema, n_train, n_test, root)
+    cfg = make_config(model, data, penalty, mode, lam, beta0, growth, period, scale, epochs, milestones, lr, bs, seed, ema, n_train, n_test, root)
     dev = pick_device(device)
     out = Path(out or f"runs/{cfg['model']}-{cfg['data']}-{cfg['penalty']}-s{cfg['seed']}")
     has_ck = check_out(out, cfg, resume)

@@ -1,5 +1,5 @@
-"""Probe: SGL0 with only λ divided by N (coupling β unscaled). Usage: python results/lenet5-mnist-coupling-probe/run.py EPOCHS OUT_DIR
-Recorded run: python results/lenet5-mnist-coupling-probe/run.py 3 /work/runs/var3  (data root from $L0SGL_DATA)"""
+"""Probe: SGL0 with only λ divided by N (coupling β unscaled). Usage: python results/probes/lenet5-coupling-3ep/run.py EPOCHS OUT_DIR
+Recorded run: python results/probes/lenet5-coupling-3ep/run.py 3 /work/runs/var3  (data root from $L0SGL_DATA)"""
 import math, sys
 from l0sgl import split
 from l0sgl.split import SparseGroupSplit, _apply_penalty, _penalty
