@@ -22,9 +22,9 @@ __all__ = ['SETUPS', 'PENALTIES', 'l0sgl_train', 'setup_of', 'scale_schedule', '
            'make_reg', 'build', 'layer_stats', 'sizes', 'plot_curves', 'plot_layers', 'plot_filters', 'summary',
            'train']
 
-# %% ../nbs/20_cli.ipynb #c92889c3
+# %% ../nbs/20_cli.ipynb #2e2430fa
 SETUPS = {
-    'mnist': dict(opt='adam', lr=1e-3, bs=100, lam=0.1, beta0=2.5, milestones=(40, 80, 120, 160), gamma=0.1,
+    'mnist': dict(opt='adam', lr=1e-3, bs=100, lam=0.1, beta0=500., milestones=(40, 80, 120, 160), gamma=0.1,
                   period=40, wd=0., epochs=30),
     'wrn':   dict(opt='sgd', lr=0.1, bs=128, lam=0.001, beta0=0.04, milestones=(60, 120, 160), gamma=0.2,
                   period=20, wd=5e-4, epochs=200),
@@ -268,14 +268,14 @@ def _finish(learn, reg, cfg, out, t0, cmd)->dict:
     tmp = out/'.metrics.json.tmp'; tmp.write_text(json.dumps(m, indent=1)); os.replace(tmp, out/'metrics.json')
     return m
 
-# %% ../nbs/20_cli.ipynb #10422077
+# %% ../nbs/20_cli.ipynb #ab485314
 def train(
     model:str='lenet5',     # network: lenet5, cnn (the authors' 32-64-1000 CNN) or wrn-<depth>-<width>, e.g. wrn-28-10
     data:str='mnist',       # data set: mnist, fashion, cifar10, cifar100
     penalty:str='l0',       # none, l0 (SGL0, the paper's), l1 (SGL1), tl1, l1ml2, scad, gl (group lasso), sgl1, l0hc (hard concrete)
     mode:str='paper',       # how the penalty is applied (see l0sgl.split)
     lam:str=None,           # λ (the code divides it by N): one value, or one per regularized layer, comma-separated; default 0.1 (WRN 0.001)
-    beta0:float=None,       # initial coupling β; default 2.5 (WRN 0.04)
+    beta0:float=None,       # initial coupling β; default 500 for LeNet-5/CNN (the authors' 2.5 collapses at finalize), WRN 0.04
     growth:float=1.25,      # β ← growth·β every `period` epochs
     period:int=None,        # epochs between β growths; default the authors' 40 (WRN 20) of 200 epochs, scaled to `epochs`
     scale:str='all',        # what is divided by N: all (penalty and coupling, the authors' code) or penalty (λ only)

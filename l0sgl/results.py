@@ -8,8 +8,8 @@ import json, math
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['REQUIRED', 'LENET5_DENSE_MACS', 'PUBLISHED_LENET5', 'load_run', 'load_runs', 'lenet5_macs', 'row_of', 'runs_table',
-           'pareto_plot']
+__all__ = ['REQUIRED', 'LENET5_DENSE_MACS', 'PUBLISHED_LENET5', 'load_run', 'load_runs', 'read_plan', 'flags_kwargs',
+           'row_command', 'check_plan', 'reproduce', 'lenet5_macs', 'row_of', 'runs_table', 'pareto_plot']
 
 # %% ../nbs/07_results.ipynb #360f9b79
 REQUIRED = ('test_err', 'weight_sparsity', 'arch', 'params', 'params_dense', 'macs', 'macs_dense', 'epochs', 'command')
@@ -32,6 +32,80 @@ def load_runs(
 )->list:            # the runs, sorted by directory name
     "Read every run under `root`."
     return [load_run(p) for p in sorted(Path(root).iterdir()) if p.is_dir()]
+
+# %% ../nbs/07_results.ipynb #e957639b
+def read_plan(
+    exp:str|Path,  # an experiment directory holding runs.tsv
+)->list:           # rows: dict(name, label, flags)
+    "The rows of an experiment's runs.tsv (lines starting with # are comments)."
+    f = Path(exp)/'runs.tsv'
+    if not f.exists(): raise ValueError(f"{exp} holds no runs.tsv")
+    rows = []
+    for i, line in enumerate(f.read_text().splitlines(), 1):
+        if not line.strip() or line.startswith('#'): continue
+        parts = line.split('\t')
+        if len(parts) != 3: raise ValueError(f"{f}:{i}: expected 3 tab-separated fields (name, label, flags); got {len(parts)}")
+        rows.append(dict(name=parts[0].strip(), label=parts[1].strip(), flags=parts[2].strip()))
+    names = [r['name'] for r in rows]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup: raise ValueError(f"{f}: run names must be unique; repeated: {', '.join(dup)}")
+    return rows
+
+def flags_kwargs(
+    flags:str,  # e.g. "--penalty gl --lam 0.2"
+)->dict:        # {'penalty': 'gl', 'lam': '0.2'}
+    "`l0sgl_train` flags as keyword arguments (values stay strings; `make_config` converts them)."
+    import shlex
+    t, kw = shlex.split(flags), {}
+    for i in range(0, len(t), 2):
+        if not t[i].startswith('--') or i + 1 == len(t): raise ValueError(f"flags must be '--name value' pairs; got {flags!r}")
+        kw[t[i][2:]] = t[i + 1]
+    return kw
+
+def row_command(exp, row:dict)->str:
+    "The `l0sgl_train` command of a plan row."
+    return f"l0sgl_train {row['flags']} --out {Path(exp)/row['name']}".replace('  ', ' ')
+
+# %% ../nbs/07_results.ipynb #f5ca4e09
+def check_plan(
+    exp:str|Path,          # experiment directory (runs.tsv and one directory per finished run)
+    require_all:bool=True, # every row must have its metrics.json
+)->list:                   # the runs of the plan's rows, in plan order, with `label` added
+    "Check that each row's metrics.json was written by the row's command; return the runs."
+    from l0sgl.cli import make_config, _SAME
+    out = []
+    for row in read_plan(exp):
+        d = Path(exp)/row['name']
+        if not (d/'metrics.json').exists():
+            if require_all: raise ValueError(f"{d} has no metrics.json; run: {row_command(exp, row)}")
+            continue
+        r = load_run(d)
+        want, got = make_config(**flags_kwargs(row['flags'])), dict(r['config'])
+        got.setdefault('scale', 'all')
+        diff = [f"{k}: plan {want.get(k)!r}, recorded {got.get(k)!r}" for k in _SAME if want.get(k) != got.get(k)]
+        if diff: raise ValueError(f"{d}/metrics.json was not written by its row's command ({'; '.join(diff)})")
+        out.append(dict(r, label=row['label']))
+    return out
+
+# %% ../nbs/07_results.ipynb #5354c1db
+def reproduce(
+    exp:str|Path,            # experiment directory holding runs.tsv
+    names:list|None=None,    # rows to run (default: all)
+    missing_only:bool=True,  # skip rows whose metrics.json exists
+    thin:bool=True,          # also run l0sgl_thin on each finished run
+    dry_run:bool=False,      # only return the commands
+)->list:                     # the commands (run, or to run)
+    "Run an experiment's rows, one after the other, with the commands the table shows."
+    import shlex, subprocess
+    cmds = []
+    for row in read_plan(exp):
+        if names is not None and row['name'] not in names: continue
+        if missing_only and (Path(exp)/row['name']/'metrics.json').exists(): continue
+        cmds.append(row_command(exp, row))
+        if thin: cmds.append(f"l0sgl_thin {Path(exp)/row['name']}")
+    if not dry_run:
+        for c in cmds: subprocess.run(shlex.split(c), check=True)
+    return cmds
 
 # %% ../nbs/07_results.ipynb #290ac74f
 LENET5_DENSE_MACS = 2_293_000
