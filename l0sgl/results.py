@@ -8,7 +8,7 @@ import json, math
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['REQUIRED', 'LENET5_DENSE_MACS', 'PUBLISHED_LENET5', 'load_run', 'load_runs', 'read_plan', 'flags_kwargs',
+__all__ = ['REQUIRED', 'LENET5_DENSE_MACS', 'PUBLISHED_LENET5', 'load_run', 'load_runs', 'repo_root', 'read_plan', 'flags_kwargs',
            'row_command', 'check_plan', 'reproduce', 'lenet5_macs', 'row_of', 'runs_table', 'pareto_plot']
 
 # %% ../nbs/07_results.ipynb #360f9b79
@@ -32,6 +32,16 @@ def load_runs(
 )->list:            # the runs, sorted by directory name
     "Read every run under `root`."
     return [load_run(p) for p in sorted(Path(root).iterdir()) if p.is_dir()]
+
+# %% ../nbs/07_results.ipynb #08c79a33
+def repo_root(
+    start:str|Path|None=None,  # where to look from (default: the working directory; notebooks run from nbs/)
+)->Path:
+    "The repository root: the nearest directory at or above `start` holding settings.ini."
+    p = Path(start or Path.cwd()).resolve()
+    for d in [p, *p.parents]:
+        if (d/'settings.ini').exists(): return d
+    raise ValueError(f"no settings.ini at or above {p}: not inside the l0sgl repository")
 
 # %% ../nbs/07_results.ipynb #e957639b
 def read_plan(
@@ -87,7 +97,7 @@ def check_plan(
         out.append(dict(r, label=row['label']))
     return out
 
-# %% ../nbs/07_results.ipynb #5354c1db
+# %% ../nbs/07_results.ipynb #c011ccdc
 def reproduce(
     exp:str|Path,            # experiment directory holding runs.tsv
     names:list|None=None,    # rows to run (default: all)
@@ -104,7 +114,11 @@ def reproduce(
         cmds.append(row_command(exp, row))
         if thin: cmds.append(f"l0sgl_thin {Path(exp)/row['name']}")
     if not dry_run:
-        for c in cmds: subprocess.run(shlex.split(c), check=True)
+        import shutil, sys
+        for c in cmds:
+            a = shlex.split(c)   # the console scripts: on PATH, else next to this Python (a venv not activated)
+            a[0] = shutil.which(a[0]) or str(Path(sys.executable).with_name(a[0]))
+            subprocess.run(a, check=True)
     return cmds
 
 # %% ../nbs/07_results.ipynb #290ac74f
