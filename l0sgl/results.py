@@ -9,7 +9,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['REQUIRED', 'LENET5_DENSE_MACS', 'PUBLISHED_LENET5', 'load_run', 'load_runs', 'repo_root', 'read_plan', 'flags_kwargs',
-           'row_command', 'check_plan', 'reproduce', 'lenet5_macs', 'row_of', 'runs_table', 'pareto_plot']
+           'row_command', 'check_plan', 'reproduce', 'load_experiment', 'lenet5_macs', 'row_of', 'runs_table',
+           'pareto_plot']
 
 # %% ../nbs/07_results.ipynb #360f9b79
 REQUIRED = ('test_err', 'weight_sparsity', 'arch', 'params', 'params_dense', 'macs', 'macs_dense', 'epochs', 'command')
@@ -120,6 +121,22 @@ def reproduce(
             a[0] = shutil.which(a[0]) or str(Path(sys.executable).with_name(a[0]))
             subprocess.run(a, check=True)
     return cmds
+
+# %% ../nbs/07_results.ipynb #5c3a4a52
+def load_experiment(
+    exp:str|Path,       # experiment directory (runs.tsv, run directories)
+    require_thin:bool=True, # every run must have its thin.json
+)->list:                # the runs, in plan order, with `label`
+    "Every run of an experiment's plan, checked against its command and against its thinned model."
+    runs = check_plan(exp)
+    for r in runs:
+        c = (r['thin'] or {}).get('check')
+        if c is None:
+            if require_thin: raise ValueError(f"{Path(exp)/r['run']} has no thin.json; run: l0sgl_thin {Path(exp)/r['run']}")
+            continue
+        if c['pred_changes'] or c['max_abs_diff'] > 1e-4 or abs(100*c['acc_thinned'] - r['test_acc']) > 1e-6:
+            raise ValueError(f"{Path(exp)/r['run']}: the thinned model does not reproduce the finalized one ({c})")
+    return runs
 
 # %% ../nbs/07_results.ipynb #290ac74f
 LENET5_DENSE_MACS = 2_293_000
