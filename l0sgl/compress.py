@@ -583,10 +583,29 @@ def _mk_mod(name, kw):
     if not (isinstance(cls, type) and issubclass(cls, nn.Module)): raise ThinError(f"refusing to load module class {name!r}")
     return cls(**{k: _dec(v, {}) for k, v in kw.items()})
 
+# %% ../nbs/06_compress.ipynb #sparsepc
+_BITS = torch.tensor([128, 64, 32, 16, 8, 4, 2, 1], dtype=torch.uint8)
+
+def _pack(t:Tensor)->dict:
+    "A tensor as (shape, bit mask of its non-zeros, non-zero values)."
+    m = t.detach().flatten() != 0
+    pad = torch.zeros((-len(m)) % 8, dtype=torch.bool, device=m.device)
+    bits = (torch.cat([m, pad]).view(-1, 8).to(torch.uint8) * _BITS.to(m.device)).sum(1, dtype=torch.uint8)
+    return dict(shape=list(t.shape), bits=bits, values=t.detach().flatten()[m].clone())
+
+def _unpack(d:dict)->Tensor:
+    "Inverse of `_pack`."
+    n = math.prod(d['shape'])
+    m = (d['bits'].unsqueeze(1) & _BITS.to(d['bits'].device)).ne(0).flatten()[:n]
+    out = torch.zeros(n, dtype=d['values'].dtype, device=d['values'].device)
+    out[m] = d['values']
+    return out.view(d['shape'])
+
 # %% ../nbs/06_compress.ipynb #51f3e9c3
 def save(
     model:nn.Module, # a `thin` result, or any traceable model
     path,            # file to write
+    sparse:bool=True,# store tensors that are at least half zeros as a bit mask + their non-zero values
     **extra,         # more entries for the file (plain data: a report, the example input's shape, ...)
 ):
     "Write `model` as a graph spec (JSON) + state dict, loadable by `load` without training code."
@@ -602,7 +621,11 @@ def save(
         if n.op == 'get_attr': attrs[t] = fx.Interpreter(gm).fetch_attr(t)
         nodes.append([n.op, n.name, t, _enc(n.args, n.name), _enc(n.kwargs, n.name)])
     spec = dict(format='l0sgl.thin/1', nodes=nodes, modules=mods)
-    torch.save(dict(spec=json.dumps(spec), state_dict=gm.state_dict(), attrs=attrs, **extra), path)
+    sd, packed = gm.state_dict(), {}
+    if sparse:
+        for k, t in list(sd.items()):
+            if t.is_floating_point() and t.numel() >= 64 and 2*int(t.count_nonzero()) <= t.numel(): packed[k] = _pack(sd.pop(k))
+    torch.save(dict(spec=json.dumps(spec), state_dict=sd, sparse=packed, attrs=attrs, **extra), path)
 
 # %% ../nbs/06_compress.ipynb #8c9e6e5f
 def load(
@@ -619,7 +642,7 @@ def load(
         if op == 'call_function': t = _fn(t)
         env[name] = g.output(a[0]) if op == 'output' else g.create_node(op, t, a, kw, name)
     gm = fx.GraphModule({k: _mk_mod(*v) for k, v in spec['modules'].items()} | d['attrs'], g, 'Thinned')
-    gm.load_state_dict(d['state_dict'])
+    gm.load_state_dict(d['state_dict'] | {k: _unpack(v) for k, v in d.get('sparse', {}).items()})
     return gm.eval()
 
 # %% ../nbs/06_compress.ipynb #1323b19c
