@@ -158,16 +158,17 @@ PUBLISHED_LENET5 = [  # (method, arch, test error %) — Louizos et al. 2018, Ta
     ('GD', '7-13-208-16', 1.1),
 ]
 
-# %% ../nbs/07_results.ipynb #b430f61a
+# %% ../nbs/07_results.ipynb #bd87afdc
 def _fmt(v, spec):
     return '–' if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, spec)
 
 def row_of(
     r:dict,  # a run from `load_run`
 )->dict:     # the table's columns for that run
-    "The comparison columns of one run (percentages of dense for params and MACs)."
-    lat = (r.get('thin') or {}).get('latency_ms', {})
-    return {'run': r['run'], 'err': r['test_err'], 'wsp': 100*r['weight_sparsity'], 'arch': r['arch'],
+    "The comparison columns of one run (percentages of dense for params and MACs; the thinned architecture when known)."
+    t = r.get('thin') or {}
+    lat, arch = t.get('latency_ms', {}), t.get('arch', {}).get('thinned', r['arch'])   # the physically kept channels
+    return {'run': r['run'], 'err': r['test_err'], 'wsp': 100*r['weight_sparsity'], 'arch': arch,
             'params': 100*r['params']/r['params_dense'], 'macs': 100*r['macs']/r['macs_dense'],
             'lat': lat.get('thinned_b1'), 'epochs': r['epochs']}
 
@@ -179,7 +180,7 @@ def runs_table(
     dense_macs:int|None=None, # MACs of the dense network, for published rows
 )->str:                    # a markdown table
     "A markdown comparison table: test error, weight sparsity, architecture, % of dense params and MACs, latency."
-    head = '| row | test error % | weight sparsity % | architecture | params % of dense | MACs % of dense | thinned CPU latency (ms, batch 1) | epochs |\n|---|---|---|---|---|---|---|---|'
+    head = '| row | test error % | weight sparsity % | architecture (kept) | params % of dense | MACs % of dense | thinned CPU latency (ms, batch 1) | epochs |\n|---|---|---|---|---|---|---|---|'
     lines = [head]
     for r in map(row_of, runs):
         lines.append(f"| {(labels or {}).get(r['run'], r['run'])} | {_fmt(r['err'], '.2f')} | {_fmt(r['wsp'], '.1f')} | {r['arch']} | "
