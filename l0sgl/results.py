@@ -10,7 +10,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['REQUIRED', 'LENET5_DENSE_MACS', 'PUBLISHED_LENET5', 'load_run', 'load_runs', 'repo_root', 'read_plan', 'flags_kwargs',
            'row_command', 'check_plan', 'reproduce', 'load_experiment', 'lenet5_macs', 'row_of', 'runs_table',
-           'pareto_plot']
+           'target_report', 'pareto_plot']
 
 # %% ../nbs/07_results.ipynb #360f9b79
 REQUIRED = ('test_err', 'weight_sparsity', 'arch', 'params', 'params_dense', 'macs', 'macs_dense', 'epochs', 'command')
@@ -189,6 +189,23 @@ def runs_table(
         macs = f"{100*macs_fn(arch)/dense_macs:.2f}" if macs_fn else '–'
         lines.append(f"| *{name} (published)* | {err:.1f} | – | {arch} | – | {macs} | – | – |")
     return '\n'.join(lines)
+
+# %% ../nbs/07_results.ipynb #6d59fac9
+def target_report(
+    runs:list,      # runs from `load_runs` / `load_experiment`
+    targets:list,   # (max test error %, max MACs % of dense) pairs
+)->list:            # one line per target
+    "Met or missed, with the best run, for each (error, MACs) target."
+    lines = []
+    for err, macs in targets:
+        ok = [r for r in runs if r['test_err'] <= err]
+        head = f"error ≤ {err} % at ≤ {macs:g} % of dense MACs:"
+        if not ok: lines.append(f"{head} missed — no run reached {err} % error"); continue
+        b = min(ok, key=lambda r: r['macs']); pct = 100*b['macs']/b['macs_dense']
+        arch = ((b.get('thin') or {}).get('arch') or {}).get('thinned', b['arch'])
+        lines.append(f"{head} {'met' if pct <= macs else 'missed'} — best run {b['run']}: {b['test_err']:.2f} % error "
+                     f"at {pct:.2f} % of dense MACs ({arch})")
+    return lines
 
 # %% ../nbs/07_results.ipynb #534ce9bf
 def pareto_plot(
