@@ -207,25 +207,31 @@ def target_report(
                      f"at {pct:.2f} % of dense MACs ({arch})")
     return lines
 
-# %% ../nbs/07_results.ipynb #534ce9bf
+# %% ../nbs/07_results.ipynb #97c188ed
 def pareto_plot(
     runs:list,               # runs from `load_runs`
     group=lambda r: r['run'],# run → legend label (runs with one label share a marker)
     published:list|None=None,# (method, arch, err) rows
     macs_fn=None, dense_macs:int|None=None, # how to place published rows on the MACs axis
     ax=None,                 # matplotlib axes to draw on
+    ymax:float|None=None,    # clip the error axis here: runs above it are drawn on the edge as ▲ with their error
 ):
     "Test error vs % of dense MACs, ours and published."
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(6, 4))
     groups = {}
     for r in runs: groups.setdefault(group(r), []).append(r)
-    for g, rs in groups.items():
-        rs = sorted(rs, key=lambda r: r['macs'])
-        ax.plot([100*r['macs']/r['macs_dense'] for r in rs], [r['test_err'] for r in rs], 'o-', label=g, ms=5)
+    for i, (g, rs) in enumerate(groups.items()):
+        x, y = [100*r['macs']/r['macs_dense'] for r in rs], [r['test_err'] for r in rs]
+        inside = [j for j in range(len(rs)) if ymax is None or y[j] <= ymax]
+        ax.plot([x[j] for j in inside], [y[j] for j in inside], 'o', c=f'C{i}', label=g, ms=6, alpha=.85)
+        for j in set(range(len(rs))) - set(inside):
+            ax.plot(x[j], ymax, '^', c=f'C{i}', ms=7, clip_on=False)
+            ax.annotate(f"{y[j]:.0f} %", (x[j], ymax), fontsize=7, xytext=(0, -11), textcoords='offset points', ha='center', c=f'C{i}')
     for name, arch, err in published or []:
         x = 100*macs_fn(arch)/dense_macs
         ax.plot(x, err, 's', mfc='none', c='k', ms=7); ax.annotate(name, (x, err), fontsize=7, xytext=(3, 3), textcoords='offset points')
+    if ymax is not None: ax.set_ylim(top=ymax)
     ax.set_xscale('log'); ax.set_xlabel('MACs, % of dense (log scale)'); ax.set_ylabel('test error %'); ax.grid(alpha=.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7)
     return ax
