@@ -158,7 +158,7 @@ PUBLISHED_LENET5 = [  # (method, arch, test error %) — Louizos et al. 2018, Ta
     ('GD', '7-13-208-16', 1.1),
 ]
 
-# %% ../nbs/07_results.ipynb #bd87afdc
+# %% ../nbs/07_results.ipynb #99e5baf0
 def _fmt(v, spec):
     return '–' if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, spec)
 
@@ -170,7 +170,8 @@ def row_of(
     lat, arch = t.get('latency_ms', {}), t.get('arch', {}).get('thinned', r['arch'])   # the physically kept channels
     return {'run': r['run'], 'err': r['test_err'], 'wsp': 100*r['weight_sparsity'], 'arch': arch,
             'params': 100*r['params']/r['params_dense'], 'macs': 100*r['macs']/r['macs_dense'],
-            'lat': lat.get('thinned_b1'), 'epochs': r['epochs']}
+            'lat': lat.get('thinned_b1'),
+            'epochs': f"{r['epochs']}+{ft}" if (ft := (r.get('config') or {}).get('finetune')) else r['epochs']}   # + fine-tuning
 
 def runs_table(
     runs:list,             # runs from `load_runs`
