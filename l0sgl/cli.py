@@ -19,8 +19,8 @@ from .learner import (Learner, Callback, DeviceCB, MetricsCB, RegCB, SchedCB, EM
 
 # %% auto #0
 __all__ = ['SETUPS', 'PENALTIES', 'RUN_KEYS', 'l0sgl_train', 'setup_of', 'scale_schedule', 'make_config', 'pick_device',
-           'check_out', 'make_reg', 'build', 'MaskCB', 'finetune', 'layer_stats', 'sizes', 'plot_curves', 'plot_layers',
-           'plot_filters', 'summary', 'train']
+           'recorded_config', 'check_out', 'make_reg', 'build', 'MaskCB', 'finetune', 'layer_stats', 'sizes',
+           'plot_curves', 'plot_layers', 'plot_filters', 'summary', 'train']
 
 # %% ../nbs/20_cli.ipynb #2e2430fa
 SETUPS = {
@@ -88,7 +88,7 @@ def make_config(model='lenet5', data='mnist', penalty='l0', mode='paper', lam=No
     for k in ('n_train', 'n_test'): _check(cfg[k] is None or cfg[k] >= 1, f"{k} must be ≥ 1; got {cfg[k]}")
     return cfg
 
-# %% ../nbs/20_cli.ipynb #8be60cac
+# %% ../nbs/20_cli.ipynb #6dcb5ffe
 def pick_device(
     device:str='auto', # 'auto', 'cpu', 'cuda', 'cuda:1', 'mps'
 )->torch.device:
@@ -108,6 +108,13 @@ _RUN_FILES = ('checkpoint.pt', 'metrics.json', 'model.pt')
 _SAME = ('model', 'data', 'penalty', 'mode', 'lam', 'beta0', 'growth', 'period', 'scale', 'epochs', 'milestones', 'gamma',
          'opt', 'lr', 'wd', 'bs', 'seed', 'ema', 'n_train', 'n_test')
 RUN_KEYS = _SAME + ('finetune',)   # what defines a run's result; `finetune` may change when a finished run is resumed
+_ADDED = dict(scale='all', finetune=0)   # options added after runs were recorded, with the value those runs had
+
+def recorded_config(
+    cfg:dict,   # a config read from a checkpoint or metrics.json
+)->dict:        # the same, with the options it predates filled in
+    "A recorded run's config, comparable with one from `make_config`."
+    return {**_ADDED, **cfg}
 
 def check_out(
     out:Path,          # output directory
@@ -119,17 +126,16 @@ def check_out(
     if not any((out/f).exists() for f in _RUN_FILES): return False
     if not resume: raise ValueError(f"{out} already holds a run; pass --resume to continue it, or choose another --out")
     if not ck.exists(): raise ValueError(f"{out} holds run files but no checkpoint.pt to resume from; choose another --out")
-    old = load_checkpoint(ck).get('meta', {}).get('config', {})
-    old.setdefault('scale', 'all')                                     # runs from before the option existed
+    old = recorded_config(load_checkpoint(ck).get('meta', {}).get('config', {}))
     diff = [f"{k} {cfg.get(k)!r} here vs {old.get(k)!r} there" for k in _SAME if cfg.get(k) != old.get(k)]
     if diff: raise ValueError(f"{out} holds a different run ({'; '.join(diff)}); choose another --out")
     return True
 
-# %% ../nbs/20_cli.ipynb #0d571faf
+# %% ../nbs/20_cli.ipynb #a56a9daa
 def make_reg(model:nn.Module, cfg:dict, n_train:int):
     "The run's regularizer (from `l0sgl.split.make_regularizer`)."
     return make_regularizer(model, cfg['penalty'], n_train, lam=cfg['lam'], mode=cfg['mode'], beta0=cfg['beta0'],
-                            growth=cfg['growth'], period=cfg['period'], scale=cfg.get('scale', 'all'))
+                            growth=cfg['growth'], period=cfg['period'], scale=cfg['scale'])
 
 def _opt_func(cfg:dict):
     if cfg['opt'] == 'adam': return lambda ps, lr: torch.optim.Adam(ps, lr=lr, weight_decay=cfg['wd'])

@@ -77,13 +77,13 @@ def row_command(exp, row:dict)->str:
     "The `l0sgl_train` command of a plan row."
     return f"l0sgl_train {row['flags']} --out {Path(exp)/row['name']}".replace('  ', ' ')
 
-# %% ../nbs/07_results.ipynb #06417a41
+# %% ../nbs/07_results.ipynb #a9ffed9a
 def check_plan(
     exp:str|Path,          # experiment directory (runs.tsv and one directory per finished run)
     require_all:bool=True, # every row must have its metrics.json
 )->list:                   # the runs of the plan's rows, in plan order, with `label` added
     "Check that each row's metrics.json was written by the row's command; return the runs."
-    from l0sgl.cli import make_config, RUN_KEYS
+    from l0sgl.cli import make_config, recorded_config, RUN_KEYS
     out = []
     for row in read_plan(exp):
         d = Path(exp)/row['name']
@@ -91,8 +91,7 @@ def check_plan(
             if require_all: raise ValueError(f"{d} has no metrics.json; run: {row_command(exp, row)}")
             continue
         r = load_run(d)
-        want, got = make_config(**flags_kwargs(row['flags'])), dict(r['config'])
-        got.setdefault('scale', 'all'); got.setdefault('finetune', 0)   # runs from before these options
+        want, got = make_config(**flags_kwargs(row['flags'])), recorded_config(r['config'])
         diff = [f"{k}: plan {want.get(k)!r}, recorded {got.get(k)!r}" for k in RUN_KEYS if want.get(k) != got.get(k)]
         if diff: raise ValueError(f"{d}/metrics.json was not written by its row's command ({'; '.join(diff)})")
         out.append(dict(r, label=row['label']))
