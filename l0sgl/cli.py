@@ -13,36 +13,22 @@ from matplotlib.figure import Figure
 from .data import get_dls, canon, DataError
 from .models import get_model, regularized
 from .groups import model_stats
-from .split import make_regularizer, REGULARIZERS
+from .split import make_regularizer, REGULARIZERS, HardConcrete, Regularizer, threshold
+from .recipes import RECIPES, KEYS, INITS, GROUP_COSTS, get_recipe, default_recipe, scale_schedule, init_weights
 from .learner import (Learner, Callback, DeviceCB, MetricsCB, RegCB, SchedCB, EMACB, GuardCB, ProgressCB, CheckpointCB,
                            NonFiniteError, multistep, evaluate, model_summary, load_checkpoint, atomic_save)
 
 # %% auto #0
-__all__ = ['SETUPS', 'PENALTIES', 'RUN_KEYS', 'l0sgl_train', 'setup_of', 'scale_schedule', 'make_config', 'pick_device',
-           'recorded_config', 'check_out', 'make_reg', 'build', 'MaskCB', 'finetune', 'layer_stats', 'sizes',
-           'plot_curves', 'plot_layers', 'plot_filters', 'summary', 'train']
+__all__ = ['PENALTIES', 'RUN_KEYS', 'l0sgl_train', 'setup_of', 'make_config', 'pick_device', 'recorded_config', 'check_out',
+           'make_reg', 'build', 'MaskCB', 'finetune', 'layer_stats', 'measure', 'w_authors', 'sizes', 'plot_curves',
+           'plot_layers', 'plot_filters', 'summary', 'train']
 
 # %% ../nbs/20_cli.ipynb #2e2430fa
-SETUPS = {
-    'mnist': dict(opt='adam', lr=1e-3, bs=100, lam=0.1, beta0=500., milestones=(40, 80, 120, 160), gamma=0.1,
-                  period=40, wd=0., epochs=30),
-    'wrn':   dict(opt='sgd', lr=0.1, bs=128, lam=0.001, beta0=0.04, milestones=(60, 120, 160), gamma=0.2,
-                  period=20, wd=5e-4, epochs=200),
-}
 PENALTIES = REGULARIZERS   # none, the splitting penalties, and the baselines (see l0sgl.split)
 
 def setup_of(model:str)->dict:
-    "The default hyperparameters for `model`'s family."
-    return SETUPS['wrn' if str(model).lower().startswith('wrn') else 'mnist']
-
-def scale_schedule(
-    epochs:int,         # the run's epochs E
-    milestones:tuple,   # milestones of the 200-epoch schedule
-    period:int,         # β-growth period of the 200-epoch schedule
-)->tuple:               # (milestones, period) for E epochs
-    "Scale a 200-epoch schedule to `epochs`."
-    ms = sorted({max(1, round(m*epochs/200)) for m in milestones} - {epochs}) if epochs != 200 else list(milestones)
-    return [m for m in ms if m < epochs], max(1, round(period*epochs/200))
+    "The default hyperparameters for `model`'s family (its default recipe)."
+    return get_recipe(None, model)
 
 # %% ../nbs/20_cli.ipynb #b07cfa5d
 def _floats(v, name:str)->list:
@@ -56,27 +42,43 @@ def _floats(v, name:str)->list:
 def _check(ok:bool, msg:str):
     if not ok: raise ValueError(msg)
 
-def make_config(model='lenet5', data='mnist', penalty='l0', mode='paper', lam=None, beta0=None, growth=1.25, period=None,
-                scale='all', epochs=None, milestones=None, lr=None, bs=None, seed=0, ema=0., n_train=None, n_test=None, root=None,
-                finetune=0)->dict:
-    "A validated, complete run configuration (see `train` for the arguments)."
+def make_config(model='lenet5', data='mnist', recipe=None, penalty=None, mode=None, lam=None, beta0=None, growth=None,
+                period=None, grow=None, scale=None, epochs=None, milestones=None, lr=None, bs=None, wd=None, wd_bias=None,
+                prior=None, init=None, group_cost=None, target_macs=None, seed=0, ema=None, n_train=None, n_test=None,
+                root=None, finetune=0)->dict:
+    "A validated, complete run configuration: the recipe's values, overridden by every argument that is not None (see `train`)."
     with torch.device('meta'): get_model(model)                          # raises on an unknown name; allocates nothing
-    data, su = canon(data), setup_of(model)
+    data, recipe = canon(data), recipe or default_recipe(model)
+    r = get_recipe(recipe, model)
+    pick = lambda k, v: r[k] if v is None else v
+    penalty, mode, scale, grow, init, group_cost = (pick(k, v) for k, v in (('penalty', penalty), ('mode', mode), ('scale', scale),
+                                                     ('grow', grow), ('init', init), ('group_cost', group_cost)))
     _check(penalty in PENALTIES, f"unknown penalty {penalty!r}; expected one of {', '.join(PENALTIES)}")
     _check(scale in ('all', 'penalty'), f"unknown scale {scale!r}; expected all or penalty")
-    epochs = su['epochs'] if epochs is None else int(epochs)
+    _check(grow in ('all', 'conv'), f"unknown grow {grow!r}; expected all or conv")
+    _check(init in INITS, f"unknown init {init!r}; expected one of {', '.join(INITS)}")
+    _check(group_cost in GROUP_COSTS, f"unknown group_cost {group_cost!r}; expected one of {', '.join(GROUP_COSTS)}")
+    epochs = int(pick('epochs', epochs))
     _check(epochs >= 1, f"epochs must be ≥ 1; got {epochs}")
-    ms, per = scale_schedule(epochs, su['milestones'], su['period'])
+    ms, per = scale_schedule(epochs, r['milestones'], r['period'])
     if milestones is not None: ms = [int(m) for m in _floats(milestones, 'milestones')] if str(milestones) else []
     _check(all(0 < m < epochs for m in ms), f"milestones must lie in [1, epochs-1] = [1, {epochs-1}]; got {ms}")
     period = per if period is None else int(period)
-    lams = _floats(su['lam'] if lam is None else lam, 'lam')
-    cfg = dict(model=str(model).lower(), data=data, penalty=penalty, mode=mode, lam=lams[0] if len(lams) == 1 else lams,
-               beta0=float(su['beta0'] if beta0 is None else beta0), growth=float(growth), period=period, scale=scale, epochs=epochs, finetune=int(finetune or 0),
-               milestones=ms, gamma=su['gamma'], opt=su['opt'], lr=float(su['lr'] if lr is None else lr),
-               wd=su['wd'], bs=int(su['bs'] if bs is None else bs), seed=int(seed), ema=float(ema or 0.),
+    lams = _floats(pick('lam', lam), 'lam')
+    tm = pick('target_macs', target_macs)
+    cfg = dict(model=str(model).lower(), data=data, recipe=recipe, penalty=penalty, mode=pick('mode', mode), lam=lams[0] if len(lams) == 1 else lams,
+               beta0=float(pick('beta0', beta0)), growth=float(pick('growth', growth)), period=period, grow=grow, scale=scale, epochs=epochs,
+               finetune=int(finetune or 0), milestones=ms, gamma=r['gamma'], opt=r['opt'], lr=float(pick('lr', lr)),
+               wd=float(pick('wd', wd)), wd_bias=float(pick('wd_bias', wd_bias)), prior=float(pick('prior', prior)), init=init,
+               group_cost=group_cost, target_macs=None if tm is None else float(tm),
+               bs=int(pick('bs', bs)), seed=int(seed), ema=float(pick('ema', ema) or 0.),
                n_train=None if n_train is None else int(n_train), n_test=None if n_test is None else int(n_test),
                root=None if root is None else str(root))
+    for k in ('wd', 'wd_bias', 'prior'): _check(math.isfinite(cfg[k]) and cfg[k] >= 0, f"{k} must be finite and ≥ 0; got {cfg[k]}")
+    _check(not cfg['prior'] or penalty == 'l0hc', f"prior (the hard-concrete weight-decay prior) applies to penalty l0hc only, not {penalty}")
+    _check(tm is None or 0 < cfg['target_macs'] <= 1, f"target_macs must be a fraction of the dense MACs in (0, 1]; got {tm}")
+    _check(penalty not in ('none', 'l0hc') or (tm is None and group_cost == 'none'),
+           f"group_cost and target_macs need a penalty with a group term (l0, l1, tl1, scad, l1ml2, gl, sgl1), not {penalty}")
     _check(all(math.isfinite(l) and l >= 0 for l in lams), f"lam must be finite and ≥ 0; got {lam}")
     _check(math.isfinite(cfg['beta0']) and cfg['beta0'] > 0, f"beta0 must be finite and > 0; got {cfg['beta0']}")
     _check(math.isfinite(cfg['growth']) and cfg['growth'] >= 1, f"growth must be finite and ≥ 1; got {cfg['growth']}")
@@ -105,16 +107,17 @@ def pick_device(
     return d
 
 _RUN_FILES = ('checkpoint.pt', 'metrics.json', 'model.pt')
-_SAME = ('model', 'data', 'penalty', 'mode', 'lam', 'beta0', 'growth', 'period', 'scale', 'epochs', 'milestones', 'gamma',
-         'opt', 'lr', 'wd', 'bs', 'seed', 'ema', 'n_train', 'n_test')
+_SAME = ('model', 'data', 'recipe', 'penalty', 'mode', 'lam', 'beta0', 'growth', 'period', 'grow', 'scale', 'epochs', 'milestones',
+         'gamma', 'opt', 'lr', 'wd', 'wd_bias', 'prior', 'init', 'group_cost', 'target_macs', 'bs', 'seed', 'ema', 'n_train', 'n_test')
 RUN_KEYS = _SAME + ('finetune',)   # what defines a run's result; `finetune` may change when a finished run is resumed
-_ADDED = dict(scale='all', finetune=0)   # options added after runs were recorded, with the value those runs had
+_ADDED = dict(scale='all', finetune=0, grow='all', wd_bias=0., prior=0., init='torch', group_cost='none', target_macs=None)
+# options added after runs were recorded, with the value those runs had (and `recipe`: the model's default recipe)
 
 def recorded_config(
     cfg:dict,   # a config read from a checkpoint or metrics.json
 )->dict:        # the same, with the options it predates filled in
     "A recorded run's config, comparable with one from `make_config`."
-    return {**_ADDED, **cfg}
+    return {**_ADDED, 'recipe': default_recipe(cfg.get('model', 'lenet5')), **cfg}
 
 def check_out(
     out:Path,          # output directory
@@ -132,14 +135,22 @@ def check_out(
     return True
 
 # %% ../nbs/20_cli.ipynb #a56a9daa
-def make_reg(model:nn.Module, cfg:dict, n_train:int):
-    "The run's regularizer (from `l0sgl.split.make_regularizer`)."
+def make_reg(model:nn.Module, cfg:dict, n_train:int, x:torch.Tensor|None=None):
+    "The run's regularizer (from `l0sgl.split.make_regularizer`); `x`, an input batch, for cost weights and budgets."
+    kw = dict(weight_decay=cfg['prior']) if cfg['penalty'] == 'l0hc' else {}
+    if cfg['penalty'] != 'none': kw.update(group_cost=cfg['group_cost'], target_macs=cfg['target_macs'], example_input=x)
     return make_regularizer(model, cfg['penalty'], n_train, lam=cfg['lam'], mode=cfg['mode'], beta0=cfg['beta0'],
-                            growth=cfg['growth'], period=cfg['period'], scale=cfg['scale'])
+                            growth=cfg['growth'], period=cfg['period'], scale=cfg['scale'], grow=cfg['grow'], **kw)
 
-def _opt_func(cfg:dict):
-    if cfg['opt'] == 'adam': return lambda ps, lr: torch.optim.Adam(ps, lr=lr, weight_decay=cfg['wd'])
-    return lambda ps, lr: torch.optim.SGD(ps, lr=lr, momentum=0.9, nesterov=True, weight_decay=cfg['wd'])
+def _opt_func(cfg:dict, model:nn.Module, n_train:int):
+    "The optimizer factory; with `wd_bias`, the model's biases get (wd + wd_bias/N) in a second parameter group."
+    wdb, bias = cfg.get('wd_bias', 0.) / n_train, {id(p) for n, p in model.named_parameters() if n.endswith('bias')}
+    def groups(ps):
+        ps = list(ps)
+        if not wdb: return ps
+        return [dict(params=[p for p in ps if id(p) not in bias]), dict(params=[p for p in ps if id(p) in bias], weight_decay=cfg['wd'] + wdb)]
+    if cfg['opt'] == 'adam': return lambda ps, lr: torch.optim.Adam(groups(ps), lr=lr, weight_decay=cfg['wd'])
+    return lambda ps, lr: torch.optim.SGD(groups(ps), lr=lr, momentum=0.9, nesterov=True, weight_decay=cfg['wd'])
 
 def build(
     cfg:dict,                # from `make_config`
@@ -153,18 +164,18 @@ def build(
     dls = get_dls(cfg['data'], cfg['bs'], cfg['root'], dev, cfg['seed'], n_train=cfg['n_train'], n_test=cfg['n_test'],
                   prepare_data=True)
     torch.manual_seed(cfg['seed'])
-    model = get_model(cfg['model'], num_classes=dls.num_classes, in_ch=dls.in_ch).to(dev)
+    model = init_weights(get_model(cfg['model'], num_classes=dls.num_classes, in_ch=dls.in_ch), cfg.get('init', 'torch')).to(dev)
     x = dls.valid.x[:2].float()
     try:
         with torch.no_grad(): model.eval()(x)
     except RuntimeError as e:
         raise ValueError(f"model {cfg['model']} cannot take {cfg['data']} images of shape {tuple(x.shape[1:])} ({e})") from None
-    reg = make_reg(model, cfg, dls.n_train)
+    reg = make_reg(model, cfg, dls.n_train, x)
     cbs = [DeviceCB(dev), MetricsCB(), RegCB(reg), SchedCB(multistep(cfg['milestones'], cfg['gamma'])), GuardCB(),
            ProgressCB(bar=False if quiet else None, lines=not quiet)]
-    if cfg['ema']: cbs.append(EMACB(cfg['ema']))
+    if cfg['ema']: cbs.append(EMACB(cfg['ema'], extra=reg.parameters()))
     if ckpt is not None: cbs.append(CheckpointCB(ckpt, resume=resume, meta={'config': cfg}))
-    return Learner(model, dls, lr=cfg['lr'], cbs=cbs, opt_func=_opt_func(cfg)), reg
+    return Learner(model, dls, lr=cfg['lr'], cbs=cbs, opt_func=_opt_func(cfg, model, dls.n_train)), reg
 
 # %% ../nbs/20_cli.ipynb #4bd7d4f6
 class MaskCB(Callback):
@@ -185,7 +196,7 @@ def finetune(
     "Train the non-zero weights of `model` for `cfg['finetune']` epochs with its zeros frozen."
     dev = next(model.parameters()).device
     cbs = [DeviceCB(dev), MetricsCB(), MaskCB(list(model.parameters())), GuardCB(), ProgressCB(bar=False if quiet else None, lines=not quiet)]
-    learn = Learner(model, dls, lr=cfg['lr']*cfg['gamma'], cbs=cbs, opt_func=_opt_func(cfg))
+    learn = Learner(model, dls, lr=cfg['lr']*cfg['gamma'], cbs=cbs, opt_func=_opt_func(cfg, model, dls.n_train))
     learn.fit(cfg['finetune'])
     return learn.cb(MetricsCB).history
 
@@ -194,6 +205,27 @@ def layer_stats(model:nn.Module)->list:
     "Per regularized layer: weights and groups, total and kept (non-zero), from `l0sgl.groups.model_stats`."
     return [dict(layer=d['name'], weights=d['weights'], weights_kept=d['weights'] - d['zero_weights'], groups=d['groups'],
                  groups_kept=d['active_groups']) for d in model_stats(model)['layers']]
+
+def measure(
+    model:nn.Module,   # the model as it is now
+    dls,               # the run's data loaders
+)->dict:               # test_acc, test_err (%), weight_sparsity, group_sparsity, arch, params, macs (+ dense ones)
+    "Test accuracy, sparsity, architecture and thinned size of `model`."
+    _, acc = evaluate(model, dls.valid); st = model_stats(model)
+    return dict(test_acc=100*acc, test_err=100*(1 - acc), weight_sparsity=st['weight_sparsity'], group_sparsity=st['group_sparsity'],
+                arch=st['arch'], **sizes(model, dls.valid.x[:2].float()))
+
+def w_authors(
+    model:nn.Module,   # the model (restored afterwards)
+    dls,               # the run's data loaders
+    tol:float=1e-5,    # the authors' tolerance
+)->dict:               # `measure` of the thresholded model, and the tolerance
+    "The authors' measurement: |w| < tol zeroed, groups with mean |w| < tol removed, then `measure`."
+    sd = {k: v.clone() for k, v in model.state_dict().items()}
+    try:
+        threshold(Regularizer(model, 1).layers, tol)
+        return dict(measure(model, dls), tol=tol)
+    finally: model.load_state_dict(sd)
 
 def sizes(
     model:nn.Module,   # the finalized (sparse) model
@@ -212,7 +244,8 @@ def sizes(
 def plot_curves(history:list, path):
     "Loss, test error and sparsity per epoch."
     ep = [r['epoch'] + 1 for r in history]
-    fig = Figure(figsize=(13, 3.6)); ax = fig.subplots(1, 3)
+    budget = 'reg_macs' in history[0]
+    fig = Figure(figsize=(17 if budget else 13, 3.6)); ax = fig.subplots(1, 4 if budget else 3)
     for k in ('train_loss', 'valid_loss'):
         if k in history[0]: ax[0].plot(ep, [r[k] for r in history], label=k.replace('valid', 'test'))
     ax[0].set_yscale('log'); ax[0].set_title('cross-entropy'); ax[0].legend()
@@ -224,6 +257,10 @@ def plot_curves(history:list, path):
     if ax[2].lines: ax[2].legend(fontsize=7)
     b = [k for k in history[0] if k.endswith('beta')]
     if b: t = ax[2].twinx(); t.plot(ep, [r[b[0]] for r in history], 'k--', lw=1); t.set_ylabel('β (dashed)')
+    if budget:
+        ax[3].plot(ep, [100*r['reg_macs'] for r in history], 'C2', label='MACs of V (% of dense)')
+        ax[3].set_ylim(bottom=0); ax[3].set_title('budget'); ax[3].legend(fontsize=7, loc='upper left')
+        t = ax[3].twinx(); t.plot(ep, [r['reg_lam_scale'] for r in history], 'k--', lw=1); t.set_yscale('log'); t.set_ylabel('λ / λ₀ (dashed)')
     for a in ax: a.set_xlabel('epoch')
     fig.tight_layout(); fig.savefig(path, dpi=100)
 
@@ -265,6 +302,8 @@ def summary(m:dict)->str:
              f"  architecture       {m['arch']}  (dense {m['arch_dense']})",
              f"  params (thinned / dense)  {p(m['params'], m['params_dense'])}",
              f"  MACs   (thinned / dense)  {p(m['macs'], m['macs_dense'])}",
+             *([f"  the authors' measure (W, |w| < 1e-5 as zero): error {m['w_authors']['test_err']:.2f} %, "
+                f"architecture {m['w_authors']['arch']}, {100*m['w_authors']['macs']/m['macs_dense']:.1f} % of dense MACs"] if m.get('w_authors') else []),
              f"  {'layer':18s} {'weights kept':>22s} {'groups kept':>14s}"]
     lines += [f"  {r['layer']:18s} {r['weights_kept']:>10,} / {r['weights']:<10,} {r['groups_kept']:>6} / {r['groups']:<6}" for r in m['layers']]
     if m.get('thin_error'): lines.append(f"  (thinning failed: {m['thin_error']})")
@@ -275,7 +314,7 @@ def _command(args:dict, defaults:dict)->str:
     "The l0sgl_train command line that repeats a call (non-default arguments only)."
     parts = ['l0sgl_train']
     for k, v in args.items():
-        if v == defaults.get(k) or k in ('quiet',): continue
+        if v == defaults.get(k) or k in ('quiet', 'resume'): continue
         parts += [f'--{k}'] if v is True else [f'--{k}', ','.join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)]
     return ' '.join(map(shlex.quote, parts))
 
@@ -284,7 +323,10 @@ def _finish(learn, reg, cfg, out, t0, cmd, quiet=True)->dict:
     model, dls, hist = learn.model, learn.dls, learn.cb(MetricsCB).history
     arch_w = model_stats(model)['arch']   # before finalize (W: exact zeros only)
     _, acc_w = evaluate(model, dls.valid)
+    hc = isinstance(reg, HardConcrete)
+    wa = None if hc else w_authors(model, dls)   # the authors' way, on W
     reg.finalize()
+    if hc: wa = w_authors(model, dls)            # hard concrete: on the gate-baked weights
     loss, acc = evaluate(model, dls.valid)
     ft = {}
     if cfg.get('finetune'):
@@ -294,7 +336,7 @@ def _finish(learn, reg, cfg, out, t0, cmd, quiet=True)->dict:
     m = dict(test_acc=100*acc, test_err=100*(1 - acc), test_loss=loss, test_acc_w=100*acc_w, test_err_w=100*(1 - acc_w),
              weight_sparsity=st['weight_sparsity'], group_sparsity=st['group_sparsity'], arch=st['arch'],
              arch_dense='-'.join(str(d['groups']) for d in st['layers']), arch_w=arch_w,
-             **sizes(model, dls.valid.x[:2].float()), layers=layer_stats(model), epochs=cfg['epochs'],
+             **sizes(model, dls.valid.x[:2].float()), w_authors=wa, layers=layer_stats(model), epochs=cfg['epochs'],
              seconds=hist[-1]['seconds'] if hist else 0., seconds_wall=time.perf_counter() - t0,
              device=str(next(model.parameters()).device), torch=torch.__version__, config=cfg, command=cmd, history=hist, **ft,
              units=dict(test_acc='%', test_err='%', weight_sparsity='fraction', group_sparsity='fraction', macs='per sample'))
@@ -309,24 +351,32 @@ def _finish(learn, reg, cfg, out, t0, cmd, quiet=True)->dict:
 def train(
     model:str='lenet5',     # network: lenet5, cnn (the authors' 32-64-1000 CNN) or wrn-<depth>-<width>, e.g. wrn-28-10
     data:str='mnist',       # data set: mnist, fashion, cifar10, cifar100
-    penalty:str='l0',       # none, l0 (SGL0, the paper's), l1 (SGL1), tl1, l1ml2, scad, gl (group lasso), sgl1, l0hc (hard concrete)
-    mode:str='paper',       # how the penalty is applied (see l0sgl.split)
+    recipe:str=None,        # named set-up that fills every other default: default, authors, louizos, louizos-sep, compact, wrn (see l0sgl.recipes)
+    penalty:str=None,       # none, l0 (SGL0, the paper's), l1 (SGL1), tl1, l1ml2, scad, gl (group lasso), sgl1, l0hc (hard concrete)
+    mode:str=None,          # how the penalty is applied: paper or prox (see l0sgl.split)
     lam:str=None,           # λ (the code divides it by N): one value, or one per regularized layer, comma-separated; default 0.1 (WRN 0.001)
     beta0:float=None,       # initial coupling β; default 500 for LeNet-5/CNN (the authors' 2.5 collapses at finalize), WRN 0.04
-    growth:float=1.25,      # β ← growth·β every `period` epochs
+    growth:float=None,      # β ← growth·β every `period` epochs; default 1.25
     period:int=None,        # epochs between β growths; default the authors' 40 (WRN 20) of 200 epochs, scaled to `epochs`
-    scale:str='all',        # what is divided by N: all (penalty and coupling, the authors' code) or penalty (λ only)
+    grow:str=None,          # whose β grows: all layers, or conv only (the authors' LeNet script)
+    scale:str=None,         # what is divided by N: all (penalty and coupling, the authors' code) or penalty (λ only)
+    group_cost:str=None,    # weight each group's ℓ2,1 term by what removing it saves: none, macs or params
+    target_macs:float=None, # MACs budget as a fraction of the dense model's (e.g. 0.1): λ adapts toward it every epoch
     finetune:int=0,         # after finalizing, train this many epochs more on the kept weights only (zeros stay zero; lr × gamma; 0: off)
     epochs:int=None,        # training epochs; default 30 (~10 min on 2 CPU cores) for LeNet-5/CNN, 200 for WRN; 200 = authors' schedule
     milestones:str=None,    # epochs where lr is multiplied by 0.1 (WRN 0.2), comma-separated; default the authors', scaled
     lr:float=None,          # learning rate; default Adam 1e-3 (WRN: SGD with Nesterov momentum 0.9, 0.1)
     bs:int=None,            # batch size; default 100 (WRN 128)
+    wd:float=None,          # weight decay on every parameter; default 0 (WRN 5e-4)
+    wd_bias:float=None,     # extra L2 on the biases, divided by N (the authors' LeNet: 5e-4); default 0
+    prior:float=None,       # l0hc only: Louizos et al.'s weight-decay prior, divided by N (their LeNet: 5e-4); default 0
+    init:str=None,          # weights: torch (PyTorch's default), kaiming (the authors'), kaiming0 (Louizos et al.'s)
     seed:int=0,             # random seed: weights, data order, dropout
     device:str='auto',      # auto (CUDA, else MPS, else CPU), cpu, cuda, cuda:N, mps
     out:str=None,           # output directory; default runs/<model>-<data>-<penalty>-s<seed>
     resume:bool=False,      # continue the run in `out` from its checkpoint (same configuration)
     root:str=None,          # data root; default $L0SGL_DATA, else ~/.cache/l0sgl/data
-    ema:float=0.,           # decay of an exponential moving average of the weights used for testing (0: off)
+    ema:float=None,         # decay of an exponential moving average of the weights used for testing (0: off)
     n_train:int=None,       # use only the first n training images (quick runs)
     n_test:int=None,        # test on the first n test images only (quick runs)
     quiet:bool=False,       # no progress, no per-epoch lines, no summary
@@ -334,7 +384,11 @@ def train(
     "Train a network with a sparse group penalty, finalize it, measure it; write metrics, checkpoint, model and plots."
     args = {k: v for k, v in locals().items()}
     t0 = time.perf_counter()
-    cfg = make_config(model, data, penalty, mode, lam, beta0, growth, period, scale, epochs, milestones, lr, bs, seed, ema, n_train, n_test, root, finetune)
+    torch.set_flush_denormal(True)   # CPU: values below 1.2e-38 become 0 (W driven to V = 0 is full of them; 4× slower epochs otherwise)
+    cfg = make_config(model=model, data=data, recipe=recipe, penalty=penalty, mode=mode, lam=lam, beta0=beta0, growth=growth,
+                      period=period, grow=grow, scale=scale, epochs=epochs, milestones=milestones, lr=lr, bs=bs, wd=wd,
+                      wd_bias=wd_bias, prior=prior, init=init, group_cost=group_cost, target_macs=target_macs, seed=seed,
+                      ema=ema, n_train=n_train, n_test=n_test, root=root, finetune=finetune)
     dev = pick_device(device)
     out = Path(out or f"runs/{cfg['model']}-{cfg['data']}-{cfg['penalty']}-s{cfg['seed']}")
     has_ck = check_out(out, cfg, resume)

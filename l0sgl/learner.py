@@ -266,10 +266,11 @@ class EMACB(Callback):
     def __init__(self,
                  decay:float=0.99,     # d: weight of the old average
                  use_at_end:bool=True, # leave the average in the model after fitting
+                 extra=(),             # more parameters to average (e.g. a regularizer's `parameters()`)
                 ):
         if not 0 <= decay < 1: raise ValueError(f"decay must be in [0, 1); got {decay}")
-        self.decay, self.use_at_end, self.ema = decay, use_at_end, None
-    def _ps(self): return [p.detach() for p in self.learn.model.parameters()]
+        self.decay, self.use_at_end, self.ema, self.extra = decay, use_at_end, None, list(extra)
+    def _ps(self): return [p.detach() for p in [*self.learn.model.parameters(), *self.extra]]
     def before_fit(self):
         if self.ema is None: self.ema = [p.clone() for p in self._ps()]
     def after_step(self): torch._foreach_lerp_(self.ema, self._ps(), 1 - self.decay)

@@ -4,17 +4,18 @@
 
 # %% ../nbs/02_split.ipynb #471d09f5
 from __future__ import annotations
-import math, numbers
+import copy, math, numbers, warnings
 import torch, torch.nn as nn
 from torch import Tensor
 from torch.nn.utils import parametrize
 from fastcore.basics import patch
 from .prox import prox_l0, prox_l1, prox_tl1, prox_scad, prox_l1ml2, prox_sgl0, prox_sgl1
 from .groups import reg_layers, group_axis, group_view, group_dims, group_extras, follower_bn, model_stats, LINEAR_AXIS
+from .recipes import DEFAULT, GROUP_COSTS
 
 # %% auto #0
-__all__ = ['PENALTIES', 'MODES', 'REGULARIZERS', 'Regularizer', 'SparseGroupSplit', 'GroupLasso', 'HardConcrete', 'NoReg',
-           'make_regularizer']
+__all__ = ['PENALTIES', 'MODES', 'REGULARIZERS', 'Regularizer', 'group_costs', 'group_weights', 'threshold', 'SparseGroupSplit',
+           'GroupLasso', 'HardConcrete', 'NoReg', 'make_regularizer']
 
 # %% ../nbs/02_split.ipynb #0602ba69
 def _num(name:str, v, lo:float=0., lo_open:bool=False, hi:float=math.inf, integer:bool=False):
@@ -71,11 +72,15 @@ class Regularizer:
     def __init__(self,
                  model:nn.Module,         # the network (any nn.Module)
                  n_train:int,             # N, the size of the training set (the penalty is divided by it)
-                 lam:float|list=0.1,      # λ: one number for every layer, or a list with one per regularized layer
+                 lam:float|list=DEFAULT['lam'], # λ: one number for every layer, or a list with one per regularized layer
                  filter=None,             # layer filter `filter(name, module)`; default: `model.reg_filter`, else all conv/linear
                  linear_axis:int=LINEAR_AXIS, # groups of a linear layer: 1 input features (columns), 0 output neurons (rows)
                  zero_invariant:bool=False,   # groups also own the bias and following BatchNorm of their channel
                  bn:dict|bool|None=None,  # with `zero_invariant`: BatchNorm of each layer (None: found by tracing)
+                 group_cost:str='none',   # weight each group's ℓ2,1 term by what its removal saves: 'none', 'macs' or 'params'
+                 target_macs:float|None=None, # a MACs budget, as a fraction of the dense model's: λ adapts toward it each epoch
+                 budget_rate:float=1.,    # step of the budget's multiplicative λ update (see `after_epoch`)
+                 example_input=None,      # a small batch the model takes (for `group_cost` and `target_macs`); default: from `model.input_shape`
                 ):
         self.n_train = _num('n_train', n_train, 1, integer=True)
         self.layers = _find_layers(model, filter, linear_axis, zero_invariant, bn)
@@ -84,19 +89,120 @@ class Regularizer:
             if len(lam) != L: raise ValueError(f"lam must have one value per regularized layer ({L}: {', '.join(self.names)}); got {len(lam)}")
             self.lam = [_num('lam', v) for v in lam]
         else: self.lam = [_num('lam', lam)] * L
+        self.group_cost = _choice('group_cost', group_cost, GROUP_COSTS)
+        self.target_macs = None if target_macs is None else _num('target_macs', target_macs, lo_open=True, hi=1.)
+        self.budget_rate = _num('budget_rate', budget_rate, lo_open=True)
+        self.model, self.lam0, self.lam_scale, self._m = model, list(self.lam), 1., None
+        self.x = _example(model, example_input) if group_cost != 'none' or target_macs is not None else None
+        self.gw = group_weights(model, self.layers, self.x, group_cost) if group_cost != 'none' else [1.] * L
     @property
     def names(self)->list: return [l.name for l in self.layers]
+    @torch.no_grad()
+    def sparse_macs(self)->float:
+        "MACs per sample of the thinned, finalized model *now*, as a fraction of the dense model's (the model is restored)."
+        from l0sgl.compress import thin, count_macs
+        ts = [t for l in self.layers for t in l.params]
+        saved, was = [t.detach().clone() for t in ts], self.model.training
+        x = self.x.to(ts[0].device)
+        try:
+            self.model.eval()
+            if getattr(self, '_dense_macs', None) is None: self._dense_macs = count_macs(self.model, x)
+            self.finalize(warn=False)
+            m = count_macs(thin(self.model, x, check=False), x)
+        finally:
+            torch._foreach_copy_(ts, saved); self.model.train(was)
+        return m / self._dense_macs
+    def _budget_stats(self)->dict:
+        "With a budget: the λ scale in use and the MACs fraction of the pattern now (kept for the next update)."
+        if self.target_macs is None: return {}
+        self._m = self.sparse_macs()
+        return dict(lam_scale=self.lam_scale, macs=self._m)
+    def _budget(self):
+        "λ ← λ·clip(exp(rate·(m − target)/target), ½, 2), m the MACs fraction of the finalized pattern now."
+        m, self._m = (self.sparse_macs() if self._m is None else self._m), None
+        self.lam_scale *= min(2., max(0.5, math.exp(self.budget_rate * (m - self.target_macs) / self.target_macs)))
+        self.lam = [l * self.lam_scale for l in self.lam0]
     def loss(self)->Tensor: raise NotImplementedError
     def step(self): "Called right after `opt.step()`."
-    def after_epoch(self, epoch:int): "Called at the end of epoch `epoch` (from 0)."
+    def after_epoch(self, epoch:int):
+        "Called at the end of epoch `epoch` (from 0): the budget's λ update, when there is a budget."
+        if self.target_macs is not None: self._budget()
     def finalize(self): "Make the model exactly sparse."
     def parameters(self)->list: return []
-    def stats(self)->dict: return {}
-    def state_dict(self)->dict: return {'kind': type(self).__name__, 'layers': self.names}
+    def stats(self)->dict: return self._budget_stats()
+    def state_dict(self)->dict: return {'kind': type(self).__name__, 'layers': self.names, 'lam_scale': self.lam_scale}
     def load_state_dict(self, sd:dict):
         "Check that `sd` was saved by a regularizer of the same kind on the same layers."
         if sd.get('kind') != type(self).__name__ or sd.get('layers') != self.names:
             raise ValueError(f"sd was saved by {sd.get('kind')} on layers {sd.get('layers')}; this is {type(self).__name__} on {self.names}")
+        self.lam_scale = float(sd.get('lam_scale', 1.)); self.lam = [l * self.lam_scale for l in self.lam0]
+
+# %% ../nbs/02_split.ipynb #a7ecba02
+def _example(model:nn.Module, x=None)->Tensor:
+    "A 2-sample input for `model`: `x`'s first two rows, or a fixed random batch of `model.input_shape`."
+    if x is not None: return x[:2].detach()
+    shp = getattr(model, 'input_shape', None)
+    if shp is None: raise ValueError("group_cost and target_macs need example_input (a small batch the model accepts); the model has no input_shape")
+    p = next(model.parameters())
+    return torch.randn(2, *shp, generator=torch.Generator().manual_seed(0)).to(p)
+
+@torch.no_grad()
+def group_costs(
+    model:nn.Module,     # the network (left as it is)
+    layers:list,         # its regularized `_Layer`s
+    x:Tensor,            # an input batch it accepts
+    metric:str='macs',   # 'macs' (per sample) or 'params'
+)->list:                 # per layer: what the thinned network saves when one of its groups is zero
+    "Measured cost of one group per layer: thin the model with one (non-zero) group zeroed, and count."
+    from l0sgl.compress import thin, count_macs, count_params
+    cnt = (lambda m: count_macs(m, x)) if metric == 'macs' else count_params
+    was = model.training; model.eval()
+    try:
+        ref, out = cnt(thin(model, x, check=False)), []
+        for l in layers:
+            alive = (l.sumsq() != 0).nonzero()
+            if not len(alive): out.append(0.); continue
+            g = int(alive[0]); saved = [t.detach().clone() for t in l.params]
+            for t in l.params: t.select(l.axis if t.dim() > 1 else 0, g).zero_()
+            out.append(float(ref - cnt(thin(model, x, check=False))))
+            torch._foreach_copy_(l.params, saved)
+    finally: model.train(was)
+    return out
+
+def group_weights(
+    model:nn.Module,     # the network
+    layers:list,         # its regularized `_Layer`s
+    x:Tensor,            # an input batch it accepts
+    metric:str='macs',   # 'macs' or 'params'
+)->list:                 # ω_l per layer, normalized so that Σ G√n ω = Σ G√n
+    "Cost weights of the layers' group terms (see above)."
+    s = group_costs(model, layers, x, metric)
+    for l, c in zip(layers, s):
+        if c <= 0: warnings.warn(f"group_cost: removing one group of {l.name} saves no {metric} in the thinned network; its group term is off")
+    wt = [l.G * math.sqrt(l.n) for l in layers]
+    sbar = sum(w * c for w, c in zip(wt, s)) / sum(wt)
+    if sbar <= 0: raise ValueError(f"group_cost={metric!r}: removing a group of any regularized layer saves nothing; use group_cost='none'")
+    return [c / sbar for c in s]
+
+# %% ../nbs/02_split.ipynb #bd9a17af
+@torch.no_grad()
+def threshold(
+    layers:list,       # `_Layer`s (their weights and owned per-channel parameters are changed in place)
+    tol:float=1e-5,    # the authors' tolerance
+):
+    "Zero every group whose mean |w| is below `tol`, and every weight with |w| < `tol`."
+    for l in layers:
+        mean = (l.w.abs().sum(l.dims) + sum(e.abs() for e in l.params[1:])) / (l.n + len(l.params) - 1)
+        keep = mean >= tol
+        for t, shp in zip(l.params, l.shapes): t.mul_(keep.view(shp)).masked_fill_(t.abs() < tol, 0.)
+
+def _warn_collapse(reg, hint:str):
+    "Warn when a finalized model has a layer with no group left, or under 0.2 % of its weights."
+    dead = [l.name for l in reg.layers if not (l.sumsq() != 0).any()]
+    kept = sum(int(l.w.count_nonzero()) for l in reg.layers) / sum(l.w.numel() for l in reg.layers)
+    if dead or kept < 0.002:
+        what = f"no group in {', '.join(dead)}" if dead else f"only {100*kept:.2f} % of the weights"
+        warnings.warn(f"finalize left {what}: the model has probably collapsed (its output hardly depends on the input); {hint}", stacklevel=3)
 
 # %% ../nbs/02_split.ipynb #a15c795c
 def _sqnorm(d:Tensor)->Tensor:
@@ -157,16 +263,16 @@ class SparseGroupSplit(Regularizer):
     def __init__(self,
                  model:nn.Module,         # the network
                  n_train:int,             # N, training-set size
-                 lam:float|list=0.1,      # λ per layer (number or list)
+                 lam:float|list=DEFAULT['lam'], # λ per layer (number or list)
                  penalty:str='l0',        # penalty on V: 'l0' (the paper), 'l1', 'tl1', 'scad', 'l1ml2'
                  mode:str='paper',        # 'paper': group term in W's gradient; 'prox': exact joint prox in the V-step (l0, l1)
-                 beta0:float=2.5,         # initial coupling β (> 0)
-                 growth:float=1.25,       # β ← growth·β every `period` epochs (≥ 1)
-                 period:int=40,           # epochs between β growths (≥ 1)
-                 grow:str='all',          # which layers' β grows: 'all', or 'conv' (the authors' LeNet script)
-                 scale:str='all',         # divided by N: 'all' (penalty and coupling, the authors' code) or 'penalty' only
+                 beta0:float=DEFAULT['beta0'], # initial coupling β (> 0); the authors' LeNet script has 2.5 (see `l0sgl.recipes`)
+                 growth:float=DEFAULT['growth'], # β ← growth·β every `period` epochs (≥ 1)
+                 period:int=DEFAULT['period'],   # epochs between β growths (≥ 1)
+                 grow:str=DEFAULT['grow'],       # which layers' β grows: 'all', or 'conv' (the authors' LeNet script)
+                 scale:str=DEFAULT['scale'],     # divided by N: 'all' (penalty and coupling, the authors' code) or 'penalty' only
                  a:float|None=None,       # shape parameter: tl1 a (1.0), scad a (3.7), l1ml2 α (1.0)
-                 **kw,                    # filter, linear_axis, zero_invariant, bn: see `Regularizer`
+                 **kw,                    # filter, linear_axis, zero_invariant, bn, group_cost, target_macs, example_input: see `Regularizer`
                 ):
         self.penalty, self.mode = _choice('penalty', penalty, PENALTIES), _choice('mode', mode, MODES)
         if mode == 'prox' and penalty not in ('l0', 'l1'):
@@ -193,12 +299,12 @@ def _follow(self:SparseGroupSplit):
         self.V = [[v.to(t) for v, t in zip(vs, l.params)] for vs, l in zip(self.V, self.layers)]
 
 @patch
-def _prox(self:SparseGroupSplit, l:_Layer, x:Tensor, t:float, out:Tensor|None=None)->Tensor:
-    "The V-step map of layer `l` at rows `x` with t = λ/β (into `out` when given)."
+def _prox(self:SparseGroupSplit, l:_Layer, x:Tensor, t:float, out:Tensor|None=None, gw:float=1.)->Tensor:
+    "The V-step map of layer `l` at rows `x` with t = λ/β (into `out` when given); `gw` weights the group term (prox mode)."
     p = self.penalty
     if self.mode == 'prox':
-        if p == 'l0': return prox_sgl0(x, t, t * math.sqrt(l.n), out=out)
-        y = prox_sgl1(x, t, t * math.sqrt(l.n))
+        if p == 'l0': return prox_sgl0(x, t, t * gw * math.sqrt(l.n), out=out)
+        y = prox_sgl1(x, t, t * gw * math.sqrt(l.n))
     elif p == 'l0': return prox_l0(x, t, out=out)
     elif p == 'l1': return prox_l1(x, t, out=out)
     elif p == 'tl1': y = prox_tl1(x, t, self.a)
@@ -212,10 +318,10 @@ def step(self:SparseGroupSplit):
     "V-step: V ← prox of the penalty (t = λ/β, or λ/(Nβ) with scale='penalty') at W, in place, one vectorized call per layer."
     self._follow()
     nb = self.n_train if self.scale == 'all' else 1     # β is divided by N with the penalty, or not
-    for l, vs, lam, beta in zip(self.layers, self.V, self.lam, self.beta):
+    for l, vs, lam, beta, gw in zip(self.layers, self.V, self.lam, self.beta, self.gw):
         t = (lam / self.n_train) / (beta / nb)
-        if len(vs) == 1: self._prox(l, group_view(l.w, l.axis), t, out=group_view(vs[0], l.axis))
-        else: l.unrows(self._prox(l, l.rows(), t), vs)
+        if len(vs) == 1: self._prox(l, group_view(l.w, l.axis), t, out=group_view(vs[0], l.axis), gw=gw)
+        else: l.unrows(self._prox(l, l.rows(), t, gw=gw), vs)
 
 # %% ../nbs/02_split.ipynb #3485db79
 @patch
@@ -224,23 +330,25 @@ def loss(self:SparseGroupSplit)->Tensor:
     self._follow()
     N, ls = self.n_train, self.layers
     b = [beta / (N if self.scale == 'all' else 1) for beta in self.beta]
-    c = [lam * math.sqrt(l.n) / N for lam, l in zip(self.lam, ls)] if self.mode == 'paper' else [0.] * len(ls)
+    c = [lam * gw * math.sqrt(l.n) / N for lam, l, gw in zip(self.lam, ls, self.gw)] if self.mode == 'paper' else [0.] * len(ls)
     return _apply_penalty(ls, lambda grad: _penalty(ls, self.V, b, c, [0.] * len(ls), grad))
 
 # %% ../nbs/02_split.ipynb #180faae5
 @patch
 def after_epoch(self:SparseGroupSplit, epoch:int):
-    "Grow β by `growth` after every `period`-th epoch (`epoch` from 0)."
+    "The budget's λ update (if any); grow β by `growth` after every `period`-th epoch (`epoch` from 0)."
+    Regularizer.after_epoch(self, epoch)
     if (epoch + 1) % self.period: return
     self.beta = [b * self.growth if self.grow == 'all' or l.conv else b for b, l in zip(self.beta, self.layers)]
 
 @patch
 @torch.no_grad()
-def finalize(self:SparseGroupSplit):
-    "Write V into W (and into the owned per-channel parameters): the model becomes exactly sparse."
+def finalize(self:SparseGroupSplit, warn:bool=True):
+    "Write V into W (and into the owned per-channel parameters): the model becomes exactly sparse; warns if it collapsed."
     self._follow()
     for l, vs in zip(self.layers, self.V):
         for t, v in zip(l.params, vs): t.copy_(v)
+    if warn: _warn_collapse(self, f"raise beta0 (now {self.beta[0]:g}) or lower lam (now {self.lam[0]:g})")
 
 @patch
 @torch.no_grad()
@@ -255,7 +363,8 @@ def stats(self:SparseGroupSplit)->dict:
         rows.append(torch.stack([zw.to(dist), zg.to(dist), dist, l.sumsq().sum()]))
     zw, zg, d2, w2 = torch.stack(rows).sum(0).tolist()
     return dict(beta=max(self.beta), v_sparsity=zw / sum(l.w.numel() for l in self.layers),
-                v_group_sparsity=zg / sum(l.G for l in self.layers), w_v_dist=math.sqrt(d2 / w2) if w2 else 0.)
+                v_group_sparsity=zg / sum(l.G for l in self.layers), w_v_dist=math.sqrt(d2 / w2) if w2 else 0.,
+                **self._budget_stats())
 
 # %% ../nbs/02_split.ipynb #556ce1cb
 @patch
@@ -274,6 +383,7 @@ def load_state_dict(self:SparseGroupSplit, sd:dict):
         for vs, svs in zip(self.V, sd['V']):
             for v, s in zip(vs, svs): v.copy_(s)
     self.beta = [float(b) for b in sd['beta']]
+    self.lam_scale = float(sd.get('lam_scale', 1.)); self.lam = [l * self.lam_scale for l in self.lam0]
 
 # %% ../nbs/02_split.ipynb #749640c7
 class GroupLasso(Regularizer):
@@ -281,31 +391,29 @@ class GroupLasso(Regularizer):
     def __init__(self,
                  model:nn.Module,     # the network
                  n_train:int,         # N, training-set size
-                 lam:float|list=0.1,  # λ per layer
+                 lam:float|list=DEFAULT['lam'], # λ per layer
                  l1:bool=False,       # add λ‖W‖₁ (sparse group lasso, `sgl1`)
                  tol:float=1e-5,      # `finalize` zeroes |w| < tol and groups with mean |w| < tol
-                 **kw,                # filter, linear_axis, zero_invariant, bn
+                 **kw,                # filter, linear_axis, zero_invariant, bn, group_cost, target_macs, example_input
                 ):
         self.l1, self.tol = l1, _num('tol', tol)
         super().__init__(model, n_train, lam, **kw)
     def loss(self)->Tensor:
         "(1/N) Σ_l λ(√n Σ_g‖W_g‖₂ [+ ‖W‖₁])."
         N, ls, L = self.n_train, self.layers, len(self.layers)
-        c = [lam * math.sqrt(l.n) / N for lam, l in zip(self.lam, ls)]
+        c = [lam * gw * math.sqrt(l.n) / N for lam, l, gw in zip(self.lam, ls, self.gw)]
         e = [lam / N for lam in self.lam] if self.l1 else [0.] * L
         return _apply_penalty(ls, lambda grad: _penalty(ls, None, [0.] * L, c, e, grad))
-    @torch.no_grad()
-    def finalize(self):
-        "Zero the weights with |w| < tol and the groups with mean |w| < tol."
-        for l in self.layers:
-            mean = (l.w.abs().sum(l.dims) + sum(e.abs() for e in l.params[1:])) / (l.n + len(l.params) - 1)
-            keep = mean >= self.tol
-            for t, shp in zip(l.params, l.shapes): t.mul_(keep.view(shp)).masked_fill_(t.abs() < self.tol, 0.)
+    def finalize(self, warn:bool=True):
+        "Zero the weights with |w| < tol and the groups with mean |w| < tol (`threshold`); warns if the model collapsed."
+        threshold(self.layers, self.tol)
+        if warn: _warn_collapse(self, f"lower lam (now {self.lam[0]:g})")
     @torch.no_grad()
     def stats(self)->dict:
         "Fraction of weights and of groups that `finalize` would zero."
         z = torch.stack([torch.stack([(l.w.abs() < self.tol).sum(), (l.w.abs().mean(l.dims) < self.tol).sum()]) for l in self.layers]).sum(0).tolist()
-        return dict(small_weights=z[0] / sum(l.w.numel() for l in self.layers), small_groups=z[1] / sum(l.G for l in self.layers))
+        return dict(small_weights=z[0] / sum(l.w.numel() for l in self.layers), small_groups=z[1] / sum(l.G for l in self.layers),
+                    **self._budget_stats())
 
 # %% ../nbs/02_split.ipynb #7b8fedcd
 class _GateP(nn.Module):
@@ -321,11 +429,12 @@ class HardConcrete(Regularizer):
     def __init__(self,
                  model:nn.Module,         # the network
                  n_train:int,             # N, training-set size
-                 lam:float|list=0.1,      # λ per layer: penalty λ/N per expected non-zero weight
+                 lam:float|list=DEFAULT['lam'], # λ per layer: penalty λ/N per expected non-zero weight
                  temperature:float=2/3,   # β of the hard concrete
                  gamma:float=-0.1,        # stretch: lower end (< 0)
                  zeta:float=1.1,          # stretch: upper end (> 1)
                  droprate_init:float=0.5, # initial probability of a closed gate, in (0, 1): log α ~ N(log((1−p)/p), 0.01²)
+                 weight_decay:float=0.,   # Louizos et al.'s weight-decay prior: (wd/2N)(Σ_g P(z_g≠0)‖W_g‖² + ‖b‖²); their LeNet-5 uses 5e-4
                  **kw,                    # filter, linear_axis, zero_invariant (gate bias and BatchNorm too), bn
                 ):
         self.temperature = _num('temperature', temperature, lo_open=True)
@@ -333,6 +442,9 @@ class HardConcrete(Regularizer):
         self.gamma, self.zeta = float(gamma), _num('zeta', zeta, 1., lo_open=True)
         p = _num('droprate_init', droprate_init, lo_open=True, hi=1.)
         if p == 1: raise ValueError(f"droprate_init must be a number in (0, 1); got {droprate_init!r}")
+        self.weight_decay = _num('weight_decay', weight_decay)
+        for k in ('group_cost', 'target_macs'):
+            if kw.get(k) not in (None, 'none'): raise ValueError(f"{k} is not available for HardConcrete (its gates are baked irreversibly); use a splitting penalty or GroupLasso")
         super().__init__(model, n_train, lam, **kw)
         self.log_alpha = [nn.Parameter(torch.empty(l.G, device=l.w.device).normal_(math.log(1 - p) - math.log(p), 1e-2))
                           for l in self.layers]
@@ -392,7 +504,13 @@ def loss(self:HardConcrete)->Tensor:
     if self.finalized: return w.new_zeros(())
     for la in self.log_alpha:
         if la.device != w.device: la.data = la.data.to(w.device)
-    return sum(self.expected_l0(i).sum() * (lam * l.n / self.n_train) for i, (l, lam) in enumerate(zip(self.layers, self.lam)))
+    tot = sum(self.expected_l0(i).sum() * (lam * l.n / self.n_train) for i, (l, lam) in enumerate(zip(self.layers, self.lam)))
+    if self.weight_decay:                             # the prior: gated ½wd‖W_g‖², and ½wd‖b‖² on biases the gates do not own
+        c = self.weight_decay / (2 * self.n_train)
+        tot = tot + c * sum((self.expected_l0(i) * l.sumsq()).sum() for i, l in enumerate(self.layers))
+        bs = [l.m.bias for l in self.layers if getattr(l.m, 'bias', None) is not None and len(l.params) == 1]
+        if bs: tot = tot + c * sum(b.square().sum() for b in bs)
+    return tot
 
 @patch
 def _detach(self:HardConcrete):
@@ -404,7 +522,7 @@ def _detach(self:HardConcrete):
 
 @patch
 @torch.no_grad()
-def finalize(self:HardConcrete):
+def finalize(self:HardConcrete, warn:bool=True):
     "Bake the deterministic gates into the gated tensors (weights; bias and BatchNorm with zero_invariant) and unhook."
     if self.finalized: return
     gated, zs = list(self._gated), [self.gates(i) for i in range(len(self.layers))]
@@ -412,6 +530,7 @@ def finalize(self:HardConcrete):
     for m, n, i, shp in gated: getattr(m, n).mul_(zs[i].to(getattr(m, n)).view(shp))
     for l, z in zip(self.layers, zs):
         if l.axis == 1: l.w.mul_(z.to(l.w).view(1, -1))
+    if warn: _warn_collapse(self, f"lower lam (now {self.lam[0]:g})")
 
 @patch
 @torch.no_grad()
@@ -456,6 +575,8 @@ def make_regularizer(
 )->Regularizer:
     "Build the regularizer called `name`."
     _choice('name', name, REGULARIZERS)
+    if kw.get('weight_decay') and name != 'l0hc': raise ValueError(f"weight_decay (the hard-concrete prior) applies to 'l0hc' only, not {name!r}")
+    if name != 'l0hc': kw.pop('weight_decay', None)
     if name in PENALTIES: return SparseGroupSplit(model, n_train, penalty=name, mode=mode, **kw)
     if mode != 'paper': raise ValueError(f"mode={mode!r} applies to the splitting penalties {', '.join(PENALTIES)}; {name!r} has no V-step")
     kw = {k: v for k, v in kw.items() if k not in _SPLIT_ONLY}
