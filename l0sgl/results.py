@@ -167,7 +167,9 @@ def row_of(
     "The comparison columns of one run (percentages of dense for params and MACs; the thinned architecture when known)."
     t = r.get('thin') or {}
     lat, arch = t.get('latency_ms', {}), t.get('arch', {}).get('thinned', r['arch'])   # the physically kept channels
+    a = r.get('w_authors') or {}
     return {'run': r['run'], 'err': r['test_err'], 'wsp': 100*r['weight_sparsity'], 'arch': arch,
+            'a_err': a.get('test_err'), 'a_arch': a.get('arch', '–'), 'a_macs': 100*a['macs']/r['macs_dense'] if a else None,
             'params': 100*r['params']/r['params_dense'], 'macs': 100*r['macs']/r['macs_dense'],
             'lat': lat.get('thinned_b1'),
             'epochs': f"{r['epochs']}+{ft}" if (ft := (r.get('config') or {}).get('finetune')) else r['epochs']}   # + fine-tuning
@@ -178,16 +180,21 @@ def runs_table(
     published:list|None=None, # rows of (method, arch, err) to append, marked as published
     macs_fn=None,          # arch → MACs, for published rows (e.g. `lenet5_macs`)
     dense_macs:int|None=None, # MACs of the dense network, for published rows
+    authors:bool=False,    # add the authors' measurement of W (`w_authors`): error, architecture, MACs
 )->str:                    # a markdown table
-    "A markdown comparison table: test error, weight sparsity, architecture, % of dense params and MACs, latency."
-    head = '| row | test error % | weight sparsity % | architecture (kept) | params % of dense | MACs % of dense | thinned CPU latency (ms, batch 1) | epochs |\n|---|---|---|---|---|---|---|---|'
+    "A markdown comparison table: test error, weight sparsity, architecture, % of dense params and MACs, latency (and the authors' measure)."
+    ah, asep = (" W, authors' count: error % | W: architecture | W: MACs % |", '---|---|---|') if authors else ('', '')
+    head = ('| row | test error % | weight sparsity % | architecture (kept) | params % of dense | MACs % of dense |' + ah +
+            ' thinned CPU latency (ms, batch 1) | epochs |\n|---|---|---|---|---|---|' + asep + '---|---|')
     lines = [head]
     for r in map(row_of, runs):
+        a = f" {_fmt(r['a_err'], '.2f')} | {r['a_arch']} | {_fmt(r['a_macs'], '.2f')} |" if authors else ''
         lines.append(f"| {(labels or {}).get(r['run'], r['run'])} | {_fmt(r['err'], '.2f')} | {_fmt(r['wsp'], '.1f')} | {r['arch']} | "
-                     f"{_fmt(r['params'], '.2f')} | {_fmt(r['macs'], '.2f')} | {_fmt(r['lat'], '.3f')} | {r['epochs']} |")
+                     f"{_fmt(r['params'], '.2f')} | {_fmt(r['macs'], '.2f')} |{a} {_fmt(r['lat'], '.3f')} | {r['epochs']} |")
     for name, arch, err in published or []:
         macs = f"{100*macs_fn(arch)/dense_macs:.2f}" if macs_fn else '–'
-        lines.append(f"| *{name} (published)* | {err:.1f} | – | {arch} | – | {macs} | – | – |")
+        a = f" {err:.1f} | {arch} | {macs} |" if authors else ''
+        lines.append(f"| *{name} (published)* | {err:.1f} | – | {arch} | – | {macs} |{a} – | – |")
     return '\n'.join(lines)
 
 # %% ../nbs/07_results.ipynb #6d59fac9
