@@ -9,8 +9,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['REQUIRED', 'LENET5_DENSE_MACS', 'PUBLISHED_LENET5', 'load_run', 'load_runs', 'repo_root', 'read_plan', 'flags_kwargs',
-           'row_command', 'check_plan', 'reproduce', 'load_experiment', 'lenet5_macs', 'row_of', 'runs_table',
-           'target_report', 'pareto_plot']
+           'row_command', 'check_plan', 'reproduce', 'missing', 'load_experiment', 'lenet5_macs', 'row_of',
+           'runs_table', 'target_report', 'pareto_plot']
 
 # %% ../nbs/07_results.ipynb #360f9b79
 REQUIRED = ('test_err', 'weight_sparsity', 'arch', 'params', 'params_dense', 'macs', 'macs_dense', 'epochs', 'command')
@@ -104,30 +104,44 @@ def reproduce(
     missing_only:bool=True,  # skip rows whose metrics.json exists
     thin:bool=True,          # also run l0sgl_thin on each finished run
     dry_run:bool=False,      # only return the commands
+    jobs:int=1,              # rows run at the same time (each row: train, then thin)
+    device:str|None=None,    # add `--device DEVICE` to every training command (e.g. 'cuda')
+    resume:bool=False,       # add `--resume`: continue rows whose checkpoint exists (finished rows are re-measured)
 )->list:                     # the commands (run, or to run)
-    "Run an experiment's rows, one after the other, with the commands the table shows."
+    "Run an experiment's rows, `jobs` at a time, with the commands the table shows."
     import shlex, subprocess
-    cmds = []
+    from concurrent.futures import ThreadPoolExecutor
+    if not (isinstance(jobs, int) and jobs >= 1): raise ValueError(f"jobs must be an integer ≥ 1; got {jobs!r}")
+    todo = []
     for row in read_plan(exp):
         if names is not None and row['name'] not in names: continue
         if missing_only and (Path(exp)/row['name']/'metrics.json').exists(): continue
-        cmds.append(row_command(exp, row))
-        if thin: cmds.append(f"l0sgl_thin {Path(exp)/row['name']}")
+        c = row_command(exp, row) + (f' --device {device}' if device else '') + (' --resume' if resume else '')
+        todo.append([c] + ([f"l0sgl_thin {Path(exp)/row['name']}"] if thin else []))
     if not dry_run:
         import shutil, sys
-        for c in cmds:
-            a = shlex.split(c)   # the console scripts: on PATH, else next to this Python (a venv not activated)
-            a[0] = shutil.which(a[0]) or str(Path(sys.executable).with_name(a[0]))
-            subprocess.run(a, check=True)
-    return cmds
+        def run(cs):
+            for c in cs:
+                a = shlex.split(c)   # the console scripts: on PATH, else next to this Python (a venv not activated)
+                a[0] = shutil.which(a[0]) or str(Path(sys.executable).with_name(a[0]))
+                subprocess.run(a, check=True)
+        with ThreadPoolExecutor(jobs) as ex: list(ex.map(run, todo))
+    return [c for cs in todo for c in cs]
+
+def missing(
+    exp:str|Path,  # experiment directory holding runs.tsv
+)->list:           # rows (dict(name, label, flags)) whose metrics.json does not exist yet
+    "The planned rows of `exp` that have no results."
+    return [r for r in read_plan(exp) if not (Path(exp)/r['name']/'metrics.json').exists()]
 
 # %% ../nbs/07_results.ipynb #5c3a4a52
 def load_experiment(
     exp:str|Path,       # experiment directory (runs.tsv, run directories)
     require_thin:bool=True, # every run must have its thin.json
+    require_all:bool=True,  # every planned row must have run (else only the finished ones; see `missing`)
 )->list:                # the runs, in plan order, with `label`
-    "Every run of an experiment's plan, checked against its command and against its thinned model."
-    runs = check_plan(exp)
+    "Every (finished) run of an experiment's plan, checked against its command and against its thinned model."
+    runs = check_plan(exp, require_all)
     for r in runs:
         c = (r['thin'] or {}).get('check')
         if c is None:
