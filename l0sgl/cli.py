@@ -13,10 +13,10 @@ from matplotlib.figure import Figure
 from .data import get_dls, canon, DataError
 from .models import get_model, regularized
 from .groups import model_stats
-from .split import make_regularizer, REGULARIZERS, HardConcrete, Regularizer, threshold
+from .split import make_regularizer, REGULARIZERS, MODES, HardConcrete, Regularizer, threshold
 from .recipes import RECIPES, KEYS, INITS, GROUP_COSTS, get_recipe, default_recipe, scale_schedule, init_weights
 from .learner import (Learner, Callback, DeviceCB, MetricsCB, RegCB, SchedCB, EMACB, GuardCB, ProgressCB, CheckpointCB,
-                           NonFiniteError, multistep, evaluate, model_summary, load_checkpoint, atomic_save)
+                           NonFiniteError, multistep, evaluate, model_summary, load_checkpoint, read_checkpoint, atomic_save)
 
 # %% auto #0
 __all__ = ['PENALTIES', 'RUN_KEYS', 'l0sgl_train', 'setup_of', 'make_config', 'pick_device', 'recorded_config', 'check_out',
@@ -47,26 +47,31 @@ def make_config(model='lenet5', data='mnist', recipe=None, penalty=None, mode=No
                 prior=None, init=None, group_cost=None, target_macs=None, seed=0, ema=None, n_train=None, n_test=None,
                 root=None, finetune=0)->dict:
     "A validated, complete run configuration: the recipe's values, overridden by every argument that is not None (see `train`)."
-    with torch.device('meta'): get_model(model)                          # raises on an unknown name; allocates nothing
+    with torch.device('meta'): net = get_model(model)                    # raises on an unknown name; allocates nothing
     data, recipe = canon(data), recipe or default_recipe(model)
     r = get_recipe(recipe, model)
     pick = lambda k, v: r[k] if v is None else v
     penalty, mode, scale, grow, init, group_cost = (pick(k, v) for k, v in (('penalty', penalty), ('mode', mode), ('scale', scale),
                                                      ('grow', grow), ('init', init), ('group_cost', group_cost)))
-    _check(penalty in PENALTIES, f"unknown penalty {penalty!r}; expected one of {', '.join(PENALTIES)}")
-    _check(scale in ('all', 'penalty'), f"unknown scale {scale!r}; expected all or penalty")
-    _check(grow in ('all', 'conv'), f"unknown grow {grow!r}; expected all or conv")
-    _check(init in INITS, f"unknown init {init!r}; expected one of {', '.join(INITS)}")
-    _check(group_cost in GROUP_COSTS, f"unknown group_cost {group_cost!r}; expected one of {', '.join(GROUP_COSTS)}")
+    _check(penalty in PENALTIES, f"unknown --penalty {penalty!r}; expected one of {', '.join(PENALTIES)}")
+    _check(mode in MODES, f"unknown --mode {mode!r}; expected one of {', '.join(MODES)}")
+    _check(mode == 'paper' or penalty in ('l0', 'l1'), f"--mode {mode} needs --penalty l0 or l1 (the exact joint prox exists for these); got {penalty}")
+    _check(scale in ('all', 'penalty'), f"unknown --scale {scale!r}; expected all or penalty")
+    _check(grow in ('all', 'conv'), f"unknown --grow {grow!r}; expected all or conv")
+    _check(init in INITS, f"unknown --init {init!r}; expected one of {', '.join(INITS)}")
+    _check(group_cost in GROUP_COSTS, f"unknown --group_cost {group_cost!r}; expected one of {', '.join(GROUP_COSTS)}")
     epochs = int(pick('epochs', epochs))
-    _check(epochs >= 1, f"epochs must be ≥ 1; got {epochs}")
+    _check(epochs >= 1, f"--epochs must be ≥ 1; got {epochs}")
     ms, per = scale_schedule(epochs, r['milestones'], r['period'])
-    if milestones is not None: ms = [int(m) for m in _floats(milestones, 'milestones')] if str(milestones) else []
-    _check(all(0 < m < epochs for m in ms), f"milestones must lie in [1, epochs-1] = [1, {epochs-1}]; got {ms}")
+    if milestones is not None: ms = [int(m) for m in _floats(milestones, '--milestones')] if str(milestones) else []
+    _check(all(0 < m < epochs for m in ms), f"--milestones must lie in [1, epochs-1] = [1, {epochs-1}]; got {ms}")
     period = per if period is None else int(period)
-    lams = _floats(pick('lam', lam), 'lam')
+    lams = _floats(pick('lam', lam), '--lam')
+    names = [n for n, _ in regularized(net)]
+    _check(len(lams) in (1, len(names)) or penalty == 'none',
+           f"--lam has {len(lams)} values; give one, or one per regularized layer ({len(names)}: {', '.join(names)})")
     tm = pick('target_macs', target_macs)
-    cfg = dict(model=str(model).lower(), data=data, recipe=recipe, penalty=penalty, mode=pick('mode', mode), lam=lams[0] if len(lams) == 1 else lams,
+    cfg = dict(model=str(model).lower(), data=data, recipe=recipe, penalty=penalty, mode=mode, lam=lams[0] if len(lams) == 1 else lams,
                beta0=float(pick('beta0', beta0)), growth=float(pick('growth', growth)), period=period, grow=grow, scale=scale, epochs=epochs,
                finetune=int(finetune or 0), milestones=ms, gamma=r['gamma'], opt=r['opt'], lr=float(pick('lr', lr)),
                wd=float(pick('wd', wd)), wd_bias=float(pick('wd_bias', wd_bias)), prior=float(pick('prior', prior)), init=init,
@@ -74,20 +79,20 @@ def make_config(model='lenet5', data='mnist', recipe=None, penalty=None, mode=No
                bs=int(pick('bs', bs)), seed=int(seed), ema=float(pick('ema', ema) or 0.),
                n_train=None if n_train is None else int(n_train), n_test=None if n_test is None else int(n_test),
                root=None if root is None else str(root))
-    for k in ('wd', 'wd_bias', 'prior'): _check(math.isfinite(cfg[k]) and cfg[k] >= 0, f"{k} must be finite and ≥ 0; got {cfg[k]}")
-    _check(not cfg['prior'] or penalty == 'l0hc', f"prior (the hard-concrete weight-decay prior) applies to penalty l0hc only, not {penalty}")
-    _check(tm is None or 0 < cfg['target_macs'] <= 1, f"target_macs must be a fraction of the dense MACs in (0, 1]; got {tm}")
+    for k in ('wd', 'wd_bias', 'prior'): _check(math.isfinite(cfg[k]) and cfg[k] >= 0, f"--{k} must be finite and ≥ 0; got {cfg[k]}")
+    _check(not cfg['prior'] or penalty == 'l0hc', f"--prior (the hard-concrete weight-decay prior) applies to penalty l0hc only, not {penalty}")
+    _check(tm is None or 0 < cfg['target_macs'] <= 1, f"--target_macs must be a fraction of the dense MACs in (0, 1]; got {tm}")
     _check(penalty not in ('none', 'l0hc') or (tm is None and group_cost == 'none'),
-           f"group_cost and target_macs need a penalty with a group term (l0, l1, tl1, scad, l1ml2, gl, sgl1), not {penalty}")
-    _check(all(math.isfinite(l) and l >= 0 for l in lams), f"lam must be finite and ≥ 0; got {lam}")
-    _check(math.isfinite(cfg['beta0']) and cfg['beta0'] > 0, f"beta0 must be finite and > 0; got {cfg['beta0']}")
-    _check(math.isfinite(cfg['growth']) and cfg['growth'] >= 1, f"growth must be finite and ≥ 1; got {cfg['growth']}")
-    _check(period >= 1, f"period must be ≥ 1 epoch; got {period}")
-    _check(cfg['finetune'] >= 0, f"finetune must be ≥ 0 epochs; got {cfg['finetune']}")
-    _check(math.isfinite(cfg['lr']) and cfg['lr'] > 0, f"lr must be finite and > 0; got {cfg['lr']}")
-    _check(cfg['bs'] >= 1, f"bs must be ≥ 1; got {cfg['bs']}")
-    _check(0 <= cfg['ema'] < 1, f"ema must be in [0, 1); got {cfg['ema']}")
-    for k in ('n_train', 'n_test'): _check(cfg[k] is None or cfg[k] >= 1, f"{k} must be ≥ 1; got {cfg[k]}")
+           f"--group_cost and --target_macs need a penalty with a group term (l0, l1, tl1, scad, l1ml2, gl, sgl1), not {penalty}")
+    _check(all(math.isfinite(l) and l >= 0 for l in lams), f"--lam must be finite and ≥ 0; got {lam}")
+    _check(math.isfinite(cfg['beta0']) and cfg['beta0'] > 0, f"--beta0 must be finite and > 0; got {cfg['beta0']}")
+    _check(math.isfinite(cfg['growth']) and cfg['growth'] >= 1, f"--growth must be finite and ≥ 1; got {cfg['growth']}")
+    _check(period >= 1, f"--period must be ≥ 1 epoch; got {period}")
+    _check(cfg['finetune'] >= 0, f"--finetune must be ≥ 0 epochs; got {cfg['finetune']}")
+    _check(math.isfinite(cfg['lr']) and cfg['lr'] > 0, f"--lr must be finite and > 0; got {cfg['lr']}")
+    _check(cfg['bs'] >= 1, f"--bs must be ≥ 1; got {cfg['bs']}")
+    _check(0 <= cfg['ema'] < 1, f"--ema must be in [0, 1); got {cfg['ema']}")
+    for k in ('n_train', 'n_test'): _check(cfg[k] is None or cfg[k] >= 1, f"--{k} must be ≥ 1; got {cfg[k]}")
     return cfg
 
 # %% ../nbs/20_cli.ipynb #6dcb5ffe
@@ -106,7 +111,7 @@ def pick_device(
         raise ValueError("device mps is not available here; use --device cpu or auto")
     return d
 
-_RUN_FILES = ('checkpoint.pt', 'metrics.json', 'model.pt')
+_RUN_FILES = ('checkpoint.pt', 'checkpoint.prev.pt', 'metrics.json', 'model.pt')
 _SAME = ('model', 'data', 'recipe', 'penalty', 'mode', 'lam', 'beta0', 'growth', 'period', 'grow', 'scale', 'epochs', 'milestones',
          'gamma', 'opt', 'lr', 'wd', 'wd_bias', 'prior', 'init', 'group_cost', 'target_macs', 'bs', 'seed', 'ema', 'n_train', 'n_test')
 RUN_KEYS = _SAME + ('finetune',)   # what defines a run's result; `finetune` may change when a finished run is resumed
@@ -124,12 +129,16 @@ def check_out(
     cfg:dict,          # this run's config
     resume:bool,       # continuing is allowed
 )->bool:               # True if there is a checkpoint to resume from
-    "Refuse an output directory that holds another run (or any run, without `resume`)."
+    "Refuse an output directory that is a file, holds another run (or any run, without `resume`), or nothing to resume."
     ck = out/'checkpoint.pt'
-    if not any((out/f).exists() for f in _RUN_FILES): return False
+    if out.exists() and not out.is_dir(): raise ValueError(f"--out {out} is a file, not a directory; choose another --out")
+    if not any((out/f).exists() for f in _RUN_FILES):
+        if resume: raise ValueError(f"nothing to resume in {out}: it holds no checkpoint.pt; drop --resume to start a new run there")
+        return False
     if not resume: raise ValueError(f"{out} already holds a run; pass --resume to continue it, or choose another --out")
-    if not ck.exists(): raise ValueError(f"{out} holds run files but no checkpoint.pt to resume from; choose another --out")
-    old = recorded_config(load_checkpoint(ck).get('meta', {}).get('config', {}))
+    if not (ck.exists() or (out/'checkpoint.prev.pt').exists()):
+        raise ValueError(f"{out} holds run files but no checkpoint.pt to resume from; choose another --out")
+    old = recorded_config(read_checkpoint(ck)[0].get('meta', {}).get('config', {}))
     diff = [f"{k} {cfg.get(k)!r} here vs {old.get(k)!r} there" for k in _SAME if cfg.get(k) != old.get(k)]
     if diff: raise ValueError(f"{out} holds a different run ({'; '.join(diff)}); choose another --out")
     return True
@@ -213,7 +222,7 @@ def measure(
     "Test accuracy, sparsity, architecture and thinned size of `model`."
     _, acc = evaluate(model, dls.valid); st = model_stats(model)
     return dict(test_acc=100*acc, test_err=100*(1 - acc), weight_sparsity=st['weight_sparsity'], group_sparsity=st['group_sparsity'],
-                arch=st['arch'], **sizes(model, dls.valid.x[:2].float()))
+                arch_groups=st['arch'], **sizes(model, dls.valid.x[:2].float()))
 
 def w_authors(
     model:nn.Module,   # the model (restored afterwards)
@@ -231,32 +240,42 @@ def sizes(
     model:nn.Module,   # the finalized (sparse) model
     x:torch.Tensor,    # an input batch (1-2 samples)
 )->dict:               # params, params_dense, macs, macs_dense (+ thin_error if thinning failed)
-    "Parameters and MACs per sample of the model with its zero channels removed, and of the dense model."
+    "Architecture, parameters and MACs per sample of the model with its zero channels removed, and of the dense model."
     from l0sgl.compress import thin, count_params, count_macs, ThinError
+    from l0sgl.thin_cli import reg_arch   # the one definition of a run's architecture: kept groups of the thinned model
     m, x = copy.deepcopy(model).cpu().eval(), x.cpu()
-    d = dict(params_dense=count_params(m), macs_dense=count_macs(m, x))
+    d = dict(params_dense=count_params(m), macs_dense=count_macs(m, x), arch_dense=reg_arch(m))
     try:
         t = thin(m, x)
-        return dict(d, params=count_params(t), macs=count_macs(t, x))
-    except ThinError as e: return dict(d, params=d['params_dense'], macs=d['macs_dense'], thin_error=str(e))
+        return dict(d, arch=reg_arch(m, t), params=count_params(t), macs=count_macs(t, x))
+    except ThinError as e: return dict(d, arch=d['arch_dense'], params=d['params_dense'], macs=d['macs_dense'], thin_error=str(e))
 
 # %% ../nbs/20_cli.ipynb #1ffcef5b
+_LABELS = {'weight_sparsity': 'W: zero weights', 'group_sparsity': 'W: zero groups', 'reg_v_sparsity': 'V: zero weights',
+           'reg_v_group_sparsity': 'V: zero groups', 'reg_small_weights': 'W: weights < tol', 'reg_small_groups': 'W: groups < tol',
+           'reg_gate_sparsity': 'closed gates', 'reg_expected_density': 'expected open weights'}
+
+def _label(k:str)->str:
+    "A legend label for a history key (the console's words: train, test)."
+    return _LABELS.get(k, k.replace('reg_', '').replace('valid', 'test').replace('_', ' '))
+
 def plot_curves(history:list, path):
-    "Loss, test error and sparsity per epoch."
+    "Loss, test error and sparsity per epoch (markers when there are few epochs)."
     ep = [r['epoch'] + 1 for r in history]
+    mk = dict(marker='o', ms=4) if len(ep) <= 20 else {}
     budget = 'reg_macs' in history[0]
     fig = Figure(figsize=(17 if budget else 13, 3.6)); ax = fig.subplots(1, 4 if budget else 3)
     for k in ('train_loss', 'valid_loss'):
-        if k in history[0]: ax[0].plot(ep, [r[k] for r in history], label=k.replace('valid', 'test'))
+        if k in history[0]: ax[0].plot(ep, [r[k] for r in history], label=_label(k).replace(' loss', ''), **mk)
     ax[0].set_yscale('log'); ax[0].set_title('cross-entropy'); ax[0].legend()
-    if 'valid_acc' in history[0]: ax[1].plot(ep, [100*(1 - r['valid_acc']) for r in history], 'C1')
+    if 'valid_acc' in history[0]: ax[1].plot(ep, [100*(1 - r['valid_acc']) for r in history], 'C1', **mk)
     ax[1].set_title('test error of W (%)'); ax[1].set_ylim(bottom=0)
     for k in sorted({k for r in history for k, v in r.items() if 'sparsity' in k and isinstance(v, (int, float))}):
-        ax[2].plot(ep, [r.get(k, float('nan')) for r in history], label=k)
+        ax[2].plot(ep, [r.get(k, float('nan')) for r in history], label=_label(k), **mk)
     ax[2].set_title('sparsity'); ax[2].set_ylim(0, 1)
     if ax[2].lines: ax[2].legend(fontsize=7)
     b = [k for k in history[0] if k.endswith('beta')]
-    if b: t = ax[2].twinx(); t.plot(ep, [r[b[0]] for r in history], 'k--', lw=1); t.set_ylabel('β (dashed)')
+    if b: t = ax[2].twinx(); t.plot(ep, [r[b[0]] for r in history], 'k--', lw=1, **mk); t.set_ylabel('β (dashed)')
     if budget:
         ax[3].plot(ep, [100*r['reg_macs'] for r in history], 'C2', label='MACs of V (% of dense)')
         ax[3].set_ylim(bottom=0); ax[3].set_title('budget'); ax[3].legend(fontsize=7, loc='upper left')
@@ -299,7 +318,8 @@ def summary(m:dict)->str:
              f"  test accuracy      {m['test_acc']:.2f} %  (error {m['test_err']:.2f} %; W before finalize: {m['test_acc_w']:.2f} %"
              + (f"; finalized, before {m['config']['finetune']} epochs of fine-tuning: {m['test_acc_finalized']:.2f} %)" if 'test_acc_finalized' in m else ")"),
              f"  weight sparsity    {100*m['weight_sparsity']:.2f} %    group sparsity {100*m['group_sparsity']:.2f} %",
-             f"  architecture       {m['arch']}  (dense {m['arch_dense']})",
+             f"  architecture       {m['arch']}  (dense {m['arch_dense']}; thinned network's kept groups, as l0sgl_thin says)"
+             + (f"\n  groups with a non-zero weight  {m['arch_groups']}" if m.get('arch_groups', m['arch']) != m['arch'] else ''),
              f"  params (thinned / dense)  {p(m['params'], m['params_dense'])}",
              f"  MACs   (thinned / dense)  {p(m['macs'], m['macs_dense'])}",
              *([f"  the authors' measure (W, |w| < 1e-5 as zero): error {m['w_authors']['test_err']:.2f} %, "
@@ -321,7 +341,7 @@ def _command(args:dict, defaults:dict)->str:
 def _finish(learn, reg, cfg, out, t0, cmd, quiet=True)->dict:
     "Finalize (and fine-tune), measure, save model.pt, metrics.json and the plots."
     model, dls, hist = learn.model, learn.dls, learn.cb(MetricsCB).history
-    arch_w = model_stats(model)['arch']   # before finalize (W: exact zeros only)
+    arch_w = model_stats(model)['arch']   # before finalize: groups of W with a non-zero weight
     _, acc_w = evaluate(model, dls.valid)
     hc = isinstance(reg, HardConcrete)
     wa = None if hc else w_authors(model, dls)   # the authors' way, on W
@@ -334,8 +354,7 @@ def _finish(learn, reg, cfg, out, t0, cmd, quiet=True)->dict:
         loss, acc = evaluate(model, dls.valid)
     st = model_stats(model)
     m = dict(test_acc=100*acc, test_err=100*(1 - acc), test_loss=loss, test_acc_w=100*acc_w, test_err_w=100*(1 - acc_w),
-             weight_sparsity=st['weight_sparsity'], group_sparsity=st['group_sparsity'], arch=st['arch'],
-             arch_dense='-'.join(str(d['groups']) for d in st['layers']), arch_w=arch_w,
+             weight_sparsity=st['weight_sparsity'], group_sparsity=st['group_sparsity'], arch_groups=st['arch'], arch_w=arch_w,
              **sizes(model, dls.valid.x[:2].float()), w_authors=wa, layers=layer_stats(model), epochs=cfg['epochs'],
              seconds=hist[-1]['seconds'] if hist else 0., seconds_wall=time.perf_counter() - t0,
              device=str(next(model.parameters()).device), torch=torch.__version__, config=cfg, command=cmd, history=hist, **ft,
@@ -391,9 +410,13 @@ def train(
                       ema=ema, n_train=n_train, n_test=n_test, root=root, finetune=finetune)
     dev = pick_device(device)
     out = Path(out or f"runs/{cfg['model']}-{cfg['data']}-{cfg['penalty']}-s{cfg['seed']}")
-    has_ck = check_out(out, cfg, resume)
-    out.mkdir(parents=True, exist_ok=True)
-    learn, reg = build(cfg, dev, out/'checkpoint.pt', resume=has_ck, quiet=quiet)
+    has_ck, made = check_out(out, cfg, resume), not out.exists()
+    try: out.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise ValueError(f"--out {out} cannot be created ({e.strerror})") from None
+    try: learn, reg = build(cfg, dev, out/'checkpoint.pt', resume=has_ck, quiet=quiet)
+    except BaseException:
+        if made and not any(out.iterdir()): out.rmdir()     # a run that never started leaves nothing behind
+        raise
     learn.fit(cfg['epochs'])
     m = _finish(learn, reg, cfg, out, t0, _command(args, _TRAIN_DEFAULTS), quiet)
     if not quiet: print(summary(m)); print(f"  written to {out}/")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_data.ipynb #229c00b5
 from __future__ import annotations
-import contextlib, gzip, hashlib, importlib, io, math, os, pickle, shutil, struct, subprocess, tarfile, tempfile
+import contextlib, sys, gzip, hashlib, importlib, io, math, os, pickle, shutil, struct, subprocess, tarfile, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -149,6 +149,10 @@ def _howto(name:str, root:Path)->str:
             f"https://www.cs.toronto.edu/~kriz/cifar.html and unpack it in {root} (giving {root/_FOLDER[name]})")
 
 # %% ../nbs/04_data.ipynb #76706847
+def _said(ret, msg:str):
+    "Say on stderr, in one line, what `prepare` did that the caller did not ask for; return `ret`."
+    print(f"l0sgl.data: {msg}", file=sys.stderr); return ret
+
 def prepare(
     name:str,                # 'mnist', 'fashion', 'cifar10' or 'cifar100'
     root:str|Path|None=None, # data root (see `data_root`)
@@ -170,17 +174,18 @@ def prepare(
     moved = [f for f, why in bad.items() if why == 'corrupted']
     for f in moved: os.replace(raw/f, raw/f'{f}.corrupted')    # kept for inspection, out of torchvision's way
     if moved: errs.append(f"corrupted {', '.join(moved)} renamed to *.corrupted")
+    note = (f"{'; '.join(errs)}; " if moved else '') + f"{', '.join(f'{f} {why}' for f, why in bad.items())}"
     if download:
         try: _tv_download(name, root)
         except DataError as e: errs.append(f"torchvision download: {e}")
-        if not (bad := check_idx(name, root)): return raw
+        if not (bad := check_idx(name, root)): return _said(raw, f"{name}: {note}: downloaded by torchvision into {raw}")
     if offline:
         src, fetch = _OFFLINE[name]
         root.mkdir(parents=True, exist_ok=True)
         try:
             with tempfile.TemporaryDirectory(dir=root, prefix='.fetch-') as tmp: _install(name, fetch(Path(tmp)), raw)
         except (DataError, OSError, KeyError, tarfile.TarError, StopIteration) as e: errs.append(f"{src}: {e}")
-        if not (bad := check_idx(name, root)): return raw
+        if not (bad := check_idx(name, root)): return _said(raw, f"{name}: {note}: fetched from {src} into {raw}")
     state = ', '.join(f'{f} {why}' for f, why in bad.items())
     raise DataError(f"{name}: {state}{' (' + '; '.join(errs) + ')' if errs else ''}. To fix: {_howto(name, root)}")
 

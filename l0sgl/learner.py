@@ -15,7 +15,7 @@ from fastcore.basics import patch
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'CancelFitException', 'NonFiniteError', 'Callback', 'Learner', 'evaluate', 'model_summary', 'MetricsCB',
            'DeviceCB', 'ProgressCB', 'RegCB', 'multistep', 'SchedCB', 'EMACB', 'atomic_save', 'CheckpointCB',
-           'load_checkpoint', 'GuardCB']
+           'load_checkpoint', 'prev_path', 'read_checkpoint', 'GuardCB']
 
 # %% ../nbs/05_learner.ipynb #a567c3e9
 class CancelFitException(Exception):
@@ -308,7 +308,7 @@ def _set_rng_state(s:dict):
 
 # %% ../nbs/05_learner.ipynb #1c869382
 class CheckpointCB(Callback):
-    "Saves the full training state atomically after each epoch; with `resume`, continues from it."
+    "Saves the full training state atomically after each epoch (the one before stays as `checkpoint.prev.pt`); with `resume`, continues."
     order = 30
     def __init__(self,
                  path,               # checkpoint file
@@ -323,27 +323,49 @@ class CheckpointCB(Callback):
         return dict(format=CKPT_FORMAT, epoch=l.epoch, n_epochs=l.n_epochs, model=l.model.state_dict(),
                     opt=l.opt.state_dict(), cbs=cbs, rng=_rng_state(), meta=self.meta)
     def before_fit(self):
-        if self.resume and self.path.exists(): self.load()
+        if self.resume and (self.path.exists() or prev_path(self.path).exists()): self.load()
     def load(self):
         "Restore the learner from `path`."
-        l, ck = self.learn, load_checkpoint(self.path)
+        l, (ck, _, note) = self.learn, read_checkpoint(self.path)
+        if note: print(f"resume: {note}", file=sys.stderr)
         l.model.load_state_dict(ck['model']); l.opt.load_state_dict(ck['opt'])
         for c in l.cbs:
             if c.name in ck['cbs']: c.load_state_dict(ck['cbs'][c.name])
         _set_rng_state(ck['rng'])
         l.start_epoch = self.saved_epoch = ck['epoch'] + 1
     def after_epoch(self):
+        if self.path.exists(): os.replace(self.path, prev_path(self.path))   # one damaged write loses at most one epoch
         atomic_save(self.state(), self.path); self.saved_epoch = self.learn.epoch + 1
 
 def load_checkpoint(
     path,                  # a file written by `CheckpointCB`
     map_location='cpu',    # as in `torch.load`
 )->dict:
-    "Read a checkpoint (tensors and plain data only)."
+    "Read a checkpoint (tensors and plain data only); a damaged file is a `ValueError` that says so."
     try: ck = torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as e: raise ValueError(f"{path} is not a readable checkpoint ({type(e).__name__}: {e})") from None
+    except FileNotFoundError: raise ValueError(f"{path} does not exist") from None
+    except Exception as e:   # torch's own advice (weights_only=False) would be wrong here: the file is damaged
+        why = str(e).splitlines()[0] if e.args and 'weights_only' not in str(e) else 'not a checkpoint torch can read'
+        raise ValueError(f"{path} is damaged: truncated, or not written by l0sgl ({why})") from None
     if not isinstance(ck, dict) or ck.get('format') != CKPT_FORMAT: raise ValueError(f"{path} is not an l0sgl checkpoint")
     return ck
+
+def prev_path(path)->Path:
+    "Where `CheckpointCB` keeps the checkpoint of the epoch before: `checkpoint.prev.pt` beside `checkpoint.pt`."
+    p = Path(path); return p.with_name(f'{p.stem}.prev{p.suffix}')
+
+def read_checkpoint(
+    path,                  # `checkpoint.pt` of a run
+    map_location='cpu',
+)->tuple:                  # (checkpoint, the file it came from, a one-line note or None)
+    "The latest intact checkpoint: `path`, or — if it is missing or damaged — the previous one, with a note saying so."
+    try: return load_checkpoint(path, map_location), Path(path), None
+    except ValueError as e:
+        prev = prev_path(path)
+        if not prev.exists(): raise ValueError(f"{e}; no previous checkpoint ({prev.name}) to fall back on: delete {path} and start again without --resume") from None
+        try: ck = load_checkpoint(prev, map_location)
+        except ValueError as e2: raise ValueError(f"{e}; and {e2}: delete both and start again without --resume") from None
+        return ck, prev, f"{e}; using {prev.name} instead (epoch {ck['epoch'] + 1}: one epoch is done again)"
 
 # %% ../nbs/05_learner.ipynb #0edf6467
 class GuardCB(Callback):

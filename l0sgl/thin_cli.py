@@ -10,7 +10,7 @@ import torch, torch.nn as nn
 from fastcore.script import call_parse
 from .compress import thin, save, thin_report, format_report, latency, ThinError
 from .models import from_spec, regularized
-from .data import get_dls, DataError
+from .data import get_dls, canon, DataError
 
 # %% auto #0
 __all__ = ['run_model', 'reg_arch', 'compare', 'thin_run', 'l0sgl_thin']
@@ -22,7 +22,11 @@ def run_model(
     "Rebuild the final model of a training run from its `model.pt`."
     f = Path(run_dir)/'model.pt'
     if not f.is_file(): raise ValueError(f"{run_dir} holds no model.pt (is it an l0sgl_train run directory?)")
-    d = torch.load(f, map_location='cpu', weights_only=True)
+    try: d = torch.load(f, map_location='cpu', weights_only=True)
+    except Exception as e:
+        why = str(e).splitlines()[0] if 'weights_only' not in str(e) else 'not a file torch can read'
+        raise ValueError(f"{f} is damaged ({why}): rewrite it by running the run's l0sgl_train command again with --resume "
+                         "(a finished run is re-measured from its checkpoint.pt), or restore it from git") from None
     sd = dict(d['state_dict']) if 'state_dict' in d else {k: v for k, v in d.items() if isinstance(v, torch.Tensor)}
     spec = d.get('model_spec') or d.get('spec')
     if spec is None: raise ValueError(f"{f} has no model_spec: cannot rebuild the network")
@@ -84,14 +88,33 @@ def thin_run(
     reps:int=20,            # timed calls at batch 1 (a quarter, at least 3, at larger batches)
     device:str='cpu',       # where the test-set check runs (latency is always measured on the CPU)
     command:str='',         # the command line, recorded in thin.json
+    force:bool=False,       # replace a thin.json made on more test images or other settings; check on other data than the run's
 )->dict:                    # the contents of thin.json
     "Thin a run's final model, check it on the test set, write thinned.pt, thin.json and thin.txt."
     run = Path(run_dir)
-    if border not in ('keep', 'map'): raise ValueError(f"border must be 'keep' or 'map', got {border!r}")
+    if border not in ('keep', 'map'): raise ValueError(f"--border must be keep or map; got {border!r}")
+    if n_test is not None and not (isinstance(n_test, int) and n_test >= 1): raise ValueError(f"--n_test must be an integer ≥ 1; got {n_test!r}")
+    if not (isinstance(reps, int) and reps >= 1): raise ValueError(f"--reps must be an integer ≥ 1; got {reps!r}")
+    if not run.exists(): raise ValueError(f"{run} does not exist")
+    if not run.is_dir(): raise ValueError(f"{run} is a file; give the run's directory")
     if not (run/'metrics.json').is_file(): raise ValueError(f"{run} holds no metrics.json (is it an l0sgl_train run directory?)")
-    cfg = json.loads((run/'metrics.json').read_text()).get('config', {})
-    dense = run_model(run)
+    try: cfg = json.loads((run/'metrics.json').read_text()).get('config', {})
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError) as e:
+        raise ValueError(f"{run/'metrics.json'} is damaged ({e}): rewrite it by running the run's l0sgl_train command again with --resume") from None
     name, droot, norm = _data_cfg(cfg, data, root)
+    if data and cfg.get('data') and canon(data) != cfg['data'] and not force:
+        raise ValueError(f"the run was trained on {cfg['data']}; --data {data} would check it on other images (pass --force to do it anyway)")
+    old = run/'thin.json'
+    if old.exists() and not force:
+        try: o = json.loads(old.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError): o = None
+        if o is not None:
+            n_old, same = o.get('check', {}).get('n'), (o.get('border', 'keep'), o.get('data', name)) == (border, name)
+            if not same: raise ValueError(f"{old} was made with border={o.get('border')}, data={o.get('data')}; this check uses border={border}, "
+                                          f"data={name}: pass --force to replace it")
+            if n_test is not None and n_old and n_test < n_old:
+                raise ValueError(f"{old} was checked on {n_old:,} test images; --n_test {n_test} checks fewer: pass --force to replace it")
+    dense = run_model(run)
     dl = get_dls(name, root=droot, normalize=norm, valid_bs=1000).valid
     x0 = next(iter(dl))[0]
     thinned = thin(dense, x0[:2], border=border)
@@ -133,11 +156,13 @@ def l0sgl_thin(
     lat_bs:str='1,256',    # batch sizes for CPU latency, comma separated
     reps:int=20,           # timed calls at batch 1
     device:str='cpu',      # where the test-set check runs: cpu, cuda, cuda:N, mps (latency: always CPU)
+    force:bool=False,      # replace a thin.json made on more test images or other settings; allow --data other than the run's
 ):
     "Thin a run's final model, check it on the test set, write thinned.pt, thin.json and thin.txt into RUN_DIR."
     try:
-        bss = tuple(int(b) for b in lat_bs.split(',') if b)
-        if any(b < 1 for b in bss): raise ValueError(f"lat_bs must be positive batch sizes; got {lat_bs!r}")
-        res = thin_run(run_dir, border, data, root, n_test, bss, reps, device, ' '.join(map(shlex.quote, ['l0sgl_thin', *sys.argv[1:]])))
+        try: bss = tuple(int(b) for b in str(lat_bs).split(','))
+        except ValueError: bss = ()
+        if not bss or any(b < 1 for b in bss): raise ValueError(f"--lat_bs must be comma-separated positive integers; got {lat_bs!r}")
+        res = thin_run(run_dir, border, data, root, n_test, bss, reps, device, ' '.join(map(shlex.quote, ['l0sgl_thin', *sys.argv[1:]])), force)
     except (ValueError, DataError, RuntimeError) as e: sys.exit(f"l0sgl_thin: {e}")
     print(Path(run_dir, 'thin.txt').read_text())
