@@ -20,7 +20,7 @@ def blocks():
     todo = missing(EXP)
     return dict(table30=runs_table(r30, labels={r['run']: r['label'] for r in r30}, **kw),
                 table200=runs_table(r200, labels={r['run']: r['label'] for r in r200}, authors=True, **kw),
-                targets='```\n' + '\n'.join(target_report(runs, [(1.0, 6), (0.9, 9)])) + '\n```',
+                targets='```\n' + '\n'.join(target_report(runs, LENET5_TARGETS)) + '\n```',
                 todo='\n'.join(f"* `{p['name']}`: `{row_command('results/lenet5-mnist', p)}`" for p in todo) or '(none)')
 
 if __name__ == '__main__':

@@ -8,9 +8,9 @@ import json, math
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['REQUIRED', 'LENET5_DENSE_MACS', 'PUBLISHED_LENET5', 'load_run', 'load_runs', 'repo_root', 'read_plan', 'flags_kwargs',
-           'row_command', 'check_plan', 'reproduce', 'missing', 'load_experiment', 'lenet5_macs', 'row_of',
-           'runs_table', 'target_report', 'pareto_plot']
+__all__ = ['REQUIRED', 'LENET5_DENSE_MACS', 'LENET5_TARGETS', 'PUBLISHED_LENET5', 'load_run', 'load_runs', 'repo_root',
+           'read_plan', 'flags_kwargs', 'row_command', 'check_plan', 'reproduce', 'missing', 'load_experiment',
+           'lenet5_macs', 'row_of', 'runs_table', 'target_report', 'pareto_plot']
 
 # %% ../nbs/07_results.ipynb #360f9b79
 REQUIRED = ('test_err', 'weight_sparsity', 'arch', 'params', 'params_dense', 'macs', 'macs_dense', 'epochs', 'command')
@@ -162,6 +162,8 @@ def lenet5_macs(
     return 25*576*c1 + 25*64*c1*c2 + f1*f2 + 10*f2
 
 # %% ../nbs/07_results.ipynb #aa07113f
+LENET5_TARGETS = [(1.0, 6), (0.9, 9)]   # (max test error %, max % of dense MACs): the targets, near BC-GHS and SBP
+
 PUBLISHED_LENET5 = [  # (method, arch, test error %) — Louizos et al. 2018, Table 1
     ('L0 hard-concrete, λ=0.1/N', '20-25-45-462', 0.9),
     ('L0 hard-concrete, λ per layer', '9-18-65-25', 1.0),
