@@ -124,6 +124,8 @@ CSS = """
 .l0sgl-subtitle { font-size: 1.05rem; color: var(--md-default-fg-color--light); margin-top: -0.6rem; }
 .jupyter-wrapper .jp-OutputArea-output pre { max-height: 28em; overflow: auto; }
 .jupyter-wrapper .jp-RenderedHTMLCommon table, .jupyter-wrapper .jp-RenderedMarkdown table { display: block; overflow-x: auto; max-width: 100%; font-size: 0.8rem; }
+.md-typeset .jupyter-wrapper table { font-size: 0.66rem !important; }
+.md-typeset .jupyter-wrapper table td, .md-typeset .jupyter-wrapper table th { padding: 0.35em 0.7em !important; }
 .jupyter-wrapper .jp-RenderedImage img, .jupyter-wrapper .jp-RenderedMarkdown img { max-width: 100%; height: auto; }
 .jupyter-wrapper .highlight pre { overflow-x: auto; }
 .md-typeset .jupyter-wrapper .highlight pre, .md-typeset .jupyter-wrapper .highlight code,
@@ -136,13 +138,15 @@ CSS = """
 def build(workers:int=2)->dict:
     "Write _docs/; returns {notebook file: page file}."
     import yaml
-    from nbdev.serve import proc_nbs
     t0 = time.time()
     nav, listed = sidebar(), [n for _, ns in sidebar() for n in ns]
     missing = sorted(set(notebooks()) - set(listed)); extra = sorted(set(listed) - set(notebooks()))
     if missing or extra: sys.exit(f"docs: nbs/sidebar.yml must list every notebook once: not listed {missing}, listed but absent {extra}")
     os.chdir(ROOT)
-    proc = Path(proc_nbs(str(ROOT/'nbs'), n_workers=workers))
+    # nbdev's processing, in a child process: its warnings about setup cells (imports beside other code) stay quiet
+    # unless it fails
+    out = sh([sys.executable, '-c', f"from nbdev.serve import proc_nbs; print(proc_nbs({str(ROOT/'nbs')!r}, n_workers={workers}))"])
+    proc = Path(out.strip().splitlines()[-1])
     print(f"docs: nbdev processed {len(listed)} notebooks into {proc.relative_to(ROOT)} in {time.time()-t0:.0f} s")
     nbs = {n: json.loads((proc/n).read_text()) for n in listed}
     fms = {}
