@@ -135,7 +135,32 @@ CSS = """
 .jupyter-wrapper .jp-InputPrompt, .jupyter-wrapper .jp-OutputPrompt { display: none !important; }
 """
 
-def build(workers:int=2)->dict:
+def _skip_flags():
+    from nbdev.config import get_config
+    return get_config().tst_flags.split()
+
+def exec_one(name:str):
+    "Run nbs/NAME as nbdev_test runs it (same skipped flags, IN_TEST set, cwd nbs/); its outputs by cell id to _docs_outputs/."
+    from execnb.shell import CaptureShell
+    from nbdev.process import NBProcessor
+    from nbdev.frontmatter import FrontmatterProc
+    from fastcore.xtras import working_directory
+    os.environ['IN_TEST'] = '1'
+    fn = ROOT/'nbs'/name; flags = set(_skip_flags())
+    nb = NBProcessor(fn, procs=FrontmatterProc, process=True).nb
+    def skip(cell):
+        if cell.cell_type != 'code': return True
+        d = getattr(cell, 'directives_', {}) or {}
+        return d.get('eval:', [''])[0].lower() == 'false' or bool(flags & d.keys())
+    k = CaptureShell(fn)
+    with working_directory(fn.parent):
+        try: k.run_all(nb, exc_stop=True, preproc=skip)
+        except Exception: sys.exit(f"docs: executing {name} failed:\n{k.prettytb(fname=fn)}")
+    out = SRC.parent/'_docs_outputs'; out.mkdir(exist_ok=True)
+    keep = lambda o: {k: v for k, v in dict(o).items() if k in ('output_type', 'name', 'text', 'data', 'metadata', 'ename', 'evalue', 'traceback')}
+    (out/(name + '.json')).write_text(json.dumps({c.get('id'): [keep(o) for o in c.get('outputs', [])] for c in nb.cells if c.get('outputs')}))
+
+def build(workers:int=2, execute:bool=False)->dict:
     "Write _docs/; returns {notebook file: page file}."
     import yaml
     t0 = time.time()
@@ -148,7 +173,19 @@ def build(workers:int=2)->dict:
     out = sh([sys.executable, '-c', f"from nbdev.serve import proc_nbs; print(proc_nbs({str(ROOT/'nbs')!r}, n_workers={workers}))"])
     proc = Path(out.strip().splitlines()[-1])
     print(f"docs: nbdev processed {len(listed)} notebooks into {proc.relative_to(ROOT)} in {time.time()-t0:.0f} s")
+    if execute:   # the notebooks are committed without outputs: run them as nbdev_test does, keeping what they show
+        shutil.rmtree(SRC.parent/'_docs_outputs', ignore_errors=True)
+        t1 = time.time()
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(workers) as ex:
+            list(ex.map(lambda n: sh([sys.executable, __file__, '--exec-one', n]), listed))
+        print(f"docs: executed {len(listed)} notebooks (cells flagged {' '.join(_skip_flags())} skipped) in {time.time()-t1:.0f} s")
     nbs = {n: json.loads((proc/n).read_text()) for n in listed}
+    if execute:   # nbdev's processing keeps cell ids: each processed cell gets the outputs of its source cell
+        for n, nb in nbs.items():
+            outs = json.loads((SRC.parent/'_docs_outputs'/(n + '.json')).read_text())
+            for c in nb['cells']:
+                if c['cell_type'] == 'code' and not c.get('outputs') and outs.get(c.get('id')): c['outputs'] = outs[c['id']]
     fms = {}
     for n, nb in nbs.items():
         c = nb['cells'][0]; s = ''.join(c['source'])
@@ -315,7 +352,10 @@ if __name__ == '__main__':
     ap.add_argument('--check', action='store_true', help='build, then open every page in headless Chromium')
     ap.add_argument('--no-shots', action='store_true', help='with --check: no screenshots')
     ap.add_argument('--no-build', action='store_true', help='with --check: check the _docs/ already built')
+    ap.add_argument('--exec', action='store_true', help='run the notebooks first (as nbdev_test does) so pages show their outputs and figures')
+    ap.add_argument('--exec-one', help=argparse.SUPPRESS)
     ap.add_argument('--workers', type=int, default=2, help='notebooks processed in parallel')
     a = ap.parse_args()
-    pages = pages_of() if a.no_build else build(a.workers)
+    if a.exec_one: sys.exit(exec_one(a.exec_one))
+    pages = pages_of() if a.no_build else build(a.workers, a.exec)
     sys.exit(check(pages, not a.no_shots) if a.check else 0)
