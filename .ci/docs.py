@@ -61,9 +61,8 @@ def api_markdown(s:str, pages:dict)->str:
     s = _ATTRS.sub(r'\1', s)
     return _API_H.sub(lambda m: f'<h{len(m[1])} id="{m[2].lower()}" class="l0sgl-api">{m[2]}</h{len(m[1])}>', s)
 
-def page(nb:dict, pages:dict)->dict:
-    "Apply the Quarto options nbconvert ignores; title from the front matter."
-    fm = front_matter(nb)
+def page(nb:dict, pages:dict, fm:dict):
+    "Apply the Quarto options nbconvert ignores; title from the front matter (`fm`, already taken off by `front_matter`)."
     cells = []
     if fm.get('title'):
         import markdown
@@ -92,7 +91,6 @@ def page(nb:dict, pages:dict)->dict:
         elif c['cell_type'] == 'raw': continue
         cells.append(c)
     nb['cells'] = cells
-    return fm
 
 def images(nb:dict)->list:
     "Local image paths named in markdown cells."
@@ -186,14 +184,11 @@ def build(workers:int=2, execute:bool=False)->dict:
             outs = json.loads((SRC.parent/'_docs_outputs'/(n + '.json')).read_text())
             for c in nb['cells']:
                 if c['cell_type'] == 'code' and not c.get('outputs') and outs.get(c.get('id')): c['outputs'] = outs[c['id']]
-    fms = {}
-    for n, nb in nbs.items():
-        c = nb['cells'][0]; s = ''.join(c['source'])
-        fms[n] = yaml.safe_load(s.strip().strip('-')) if c['cell_type'] == 'raw' and s.startswith('---') else {}
+    fms = {n: front_matter(nb) for n, nb in nbs.items()}
     pages = {n: (fms[n].get('output-file') or Path(n).stem + '.html') for n in listed}
     shutil.rmtree(SRC, ignore_errors=True); (SRC/'assets').mkdir(parents=True)
     for n, nb in nbs.items():
-        page(nb, pages)
+        page(nb, pages, fms[n])
         for u in images(nb):
             f = next((p for p in (ROOT/'nbs'/u, ROOT/u) if p.is_file()), None)
             if f is None: sys.exit(f"docs: {n} shows an image that is not in the repo: {u}")
