@@ -2,13 +2,14 @@
 
 A 4480×3760 float32 tensor has the size of WRN-28-10's regularized weights (16.8 M floats, 4480 groups).
 Weights are Gaussian with a spread chosen so that a given fraction `p` of them survive hard thresholding at √(2a)
-(a = λ/β = 0.001/0.04, the authors' WRN set-up at β0; b = a·√n); `p = 1` is the worst case (a = 0, every entry a
-candidate, i.e. a full sort per group).
+(a = λ/β = 0.001/0.04, the authors' WRN set-up at β0; b = a·√n); `p = 1` is a = 0, every entry a candidate (block soft
+thresholding since Step 5 of 00_prox; a full sort per group before). The `sort` column is the same prox computed by
+sorting every group (`_sgl0_sorted`, Steps 2–4 alone), i.e. without the fast paths of Steps 5–6.
 
     python bench/prox.py [--reps 7] [--threads N]
 """
 import argparse, math, statistics, time, torch
-from l0sgl.prox import prox_l0, prox_sgl0
+from l0sgl.prox import prox_l0, prox_sgl0, _sgl0_sorted
 
 def median_time(f, reps):
     f()
@@ -24,7 +25,7 @@ def main(reps=7, threads=None, G=4480, n=3760):
     b = a*math.sqrt(n)
     thr = math.sqrt(2*a)
     print(f"tensor {G}×{n} = {G*n/1e6:.1f} M float32, torch {torch.__version__}, {torch.get_num_threads()} threads")
-    print(f"{'survivors p':>12} {'copy ms':>8} {'l0 ms':>8} {'sgl0 ms':>8} {'l0/copy':>8} {'sgl0/l0':>8}")
+    print(f"{'survivors p':>12} {'copy ms':>8} {'l0 ms':>8} {'sgl0 ms':>8} {'sort ms':>8} {'l0/copy':>8} {'sgl0/l0':>8} {'sort/l0':>8}")
     for p in [0.0001, 0.001, 0.01, 0.1, 1.0]:
         if p < 1:
             z = torch.distributions.Normal(0., 1.).icdf(torch.tensor(1 - p/2)).item()   # P(|w| > thr) = p
@@ -33,8 +34,9 @@ def main(reps=7, threads=None, G=4480, n=3760):
         o = torch.empty_like(x)
         tc = median_time(lambda: o.copy_(x), reps)
         tl = median_time(lambda: prox_l0(x, aa, out=o), reps)
-        ts = median_time(lambda: prox_sgl0(x, aa, b, out=o), max(3, reps//2) if p == 1 else reps)
-        print(f"{p:>12g} {tc*1e3:8.2f} {tl*1e3:8.2f} {ts*1e3:8.1f} {tl/tc:8.2f} {ts/tl:8.1f}")
+        ts = median_time(lambda: prox_sgl0(x, aa, b, out=o), reps)
+        tz = median_time(lambda: _sgl0_sorted(prox_l0(x, aa, out=o), aa, b, torch.float32), 1 if p == 1 else max(3, reps//2))
+        print(f"{p:>12g} {tc*1e3:8.2f} {tl*1e3:8.2f} {ts*1e3:8.1f} {tz*1e3:8.1f} {tl/tc:8.2f} {ts/tl:8.1f} {tz/tl:8.1f}")
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

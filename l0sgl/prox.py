@@ -109,6 +109,47 @@ def _acc_dtype(x:Tensor)->torch.dtype:
     "Accumulation dtype for sums of squares: at least float32."
     return torch.promote_types(x.dtype, torch.float32)
 
+def _sgl0_sorted(
+    v:Tensor,            # G×n hard-thresholded groups (`prox_l0(y, a)`), overwritten with the result
+    a:float|Tensor,      # weight of ‖x‖₀: a float or a (G,1)/(1,1) tensor in `acc`
+    b:float|Tensor,      # weight of Σ_g‖x_g‖₂: likewise
+    acc:torch.dtype,     # dtype of the sums and costs
+)->Tensor:               # `v`, now the SGL0 prox of the groups
+    "Steps 2–4: sort each group's survivors, compare every support size, keep the best (0 on ties)."
+    cnt = torch.linalg.vector_norm(v, ord=0, dim=1, keepdim=True)      # survivors per group
+    K = int(cnt.max()) if v.numel() else 0                              # (a host sync)
+    if K == 0: return v
+    s = v.abs().topk(K, 1).values                                       # top-K |v|, sorted
+    r = s.to(acc).square().cumsum(1).sqrt()                             # r_k, k = 1..K
+    k = torch.arange(1, K+1, device=v.device, dtype=acc)                # Step 7: a·k in acc, not float32
+    cost = (a*k - 0.5*(r - b).clamp_min(0)**2).masked_fill(k > cnt, math.inf)
+    best, i = cost.min(1, keepdim=True)
+    keep = best < 0                                                      # k = 0 (cost 0) wins ties
+    tau = s.gather(1, i)                                                 # magnitude threshold m_(k*)
+    kend = (s >= tau).sum(1, keepdim=True)                               # Step 4: end of a run of ties
+    scale = torch.where(keep, 1 - b/r.gather(1, kend.clamp_min(1) - 1), torch.zeros_like(best)).to(v.dtype)
+    part = (keep & (kend < cnt))[:, 0]                                   # groups that drop some survivors
+    if part.any():
+        rows = part.nonzero()[:, 0]
+        sub = v.index_select(0, rows)
+        v.index_copy_(0, rows, sub.mul_(sub.abs() >= tau[rows].to(v.dtype)))
+    return v.mul_(scale)
+
+# %% ../nbs/00_prox.ipynb #5e0b7a12
+def _dead_bound(
+    R:Tensor,        # (G,1) norm of each group's survivors, in acc
+    m:Tensor,        # (G,1) largest survivor magnitude (> √(2a) where R > 0)
+    a:float|Tensor,  # weight of ‖x‖₀
+    b:float|Tensor,  # weight of Σ_g‖x_g‖₂
+)->Tensor:           # (G,1) lower bound on min_{k≥1} a·k − ½(r_k − b)₊²
+    "Step 6: a lower bound on every support's cost from the survivors' norm and largest magnitude only."
+    tiny = torch.finfo(R.dtype).tiny
+    R2, m2 = R.square(), m.square().clamp_min(tiny)
+    k1 = (R2/m2).floor().clamp_min(1)
+    U = lambda k: torch.minimum(torch.minimum(k*m2, R2 - 2*a*(R2/m2 - k)), R2).clamp_min(0)
+    return torch.stack([a*k - 0.5*(U(k).sqrt() - b).clamp_min(0)**2 for k in (torch.ones_like(R), k1, k1 + 1)]).amin(0)
+
+# %% ../nbs/00_prox.ipynb #5e0b7a15
 def prox_sgl0(
     x:Tensor,             # G×n, rows are the groups
     a:float|Tensor,       # weight of ‖x‖₀, ≥ 0
@@ -117,28 +158,25 @@ def prox_sgl0(
 )->Tensor:                # argmin_z a‖z‖₀ + b·Σ_g‖z_g‖₂ + ½‖z − x‖² (exact)
     "Exact prox of the sparse group ℓ0 penalty: best top-k support per group, then group shrinkage."
     x = _groups(x); a, b = _param('a', a, x), _param('b', b, x)
+    for nm, w in (('a', a), ('b', b)):
+        if isinstance(w, Tensor) and w.dim() and w.shape[-1] != 1:
+            raise ValueError(f"{nm} must be a float or one weight per group (shape (G, 1)); got shape {tuple(w.shape)}")
     v = prox_l0(x, a, out=out)                                          # Step 3: only survivors can stay
     if isinstance(b, float) and b == 0: return v
-    cnt = torch.linalg.vector_norm(v, ord=0, dim=1, keepdim=True)      # survivors per group
-    K = int(cnt.max()) if v.numel() else 0                              # (one host sync)
-    if K == 0: return v
-    s = torch.cat([v.topk(K, 1).values, v.topk(K, 1, largest=False).values.neg_()], 1).topk(K, 1).values  # top-K |v|, sorted
     acc = _acc_dtype(x)
-    r = s.to(acc).square().cumsum(1).sqrt()                             # r_k, k = 1..K
-    k = torch.arange(1, K+1, device=x.device)
-    aa, bb = (a, b) if isinstance(a, float) and isinstance(b, float) else (torch.as_tensor(a, dtype=acc), torch.as_tensor(b, dtype=acc))
-    cost = (aa*k - 0.5*(r - bb).clamp_min(0)**2).masked_fill(k > cnt, math.inf)
-    best, i = cost.min(1, keepdim=True)
-    keep = best < 0                                                      # k = 0 (cost 0) wins ties
-    tau = s.gather(1, i)                                                 # magnitude threshold m_(k*)
-    kend = (s >= tau).sum(1, keepdim=True)                               # Step 4: end of a run of ties
-    scale = torch.where(keep, 1 - bb/r.gather(1, kend.clamp_min(1) - 1), torch.zeros_like(best)).to(x.dtype)
-    part = (keep & (kend < cnt))[:, 0]                                   # groups that drop some survivors
-    if part.any():
-        rows = part.nonzero()[:, 0]
-        sub = v.index_select(0, rows)
-        v.index_copy_(0, rows, sub.mul_(sub.abs() >= tau[rows].to(x.dtype)))
-    return v.mul_(scale)
+    a, b = [w.to(acc) if isinstance(w, Tensor) else w for w in (a, b)]
+    up = 1 + 64*torch.finfo(acc).eps                                    # Step 7: round the certificate's inputs up
+    R = torch.linalg.vector_norm(v, dim=1, keepdim=True, dtype=acc)
+    if isinstance(a, float) and a == 0:                                 # Step 5: block soft thresholding
+        return v.mul_((1 - b/R.clamp_min(torch.finfo(acc).tiny)).clamp_min(0).to(x.dtype))
+    m = torch.maximum(v.amax(1, keepdim=True), v.amin(1, keepdim=True).neg()).to(acc) if v.numel() else R
+    hard = ((R*up > b) & (_dead_bound(R*up, m*up, a, b) < 0))[:, 0]     # Step 6: the groups that need a sort
+    rows = hard.nonzero()[:, 0]                                          # (a host sync)
+    if rows.numel() == 0: return v.zero_()
+    if rows.numel() == v.shape[0]: return _sgl0_sorted(v, a, b, acc)
+    pick = lambda w: w.index_select(0, rows) if isinstance(w, Tensor) and w.shape[0] > 1 else w
+    sub = _sgl0_sorted(v.index_select(0, rows), pick(a), pick(b), acc)
+    return v.zero_().index_copy_(0, rows, sub)
 
 # %% ../nbs/00_prox.ipynb #7ad0cc43
 def prox_l1ml2(
