@@ -10,13 +10,15 @@ from pathlib import Path
 import torch, torch.nn as nn
 from fastcore.script import call_parse
 from matplotlib.figure import Figure
-from .data import get_dls, canon, DataError
+from .data import get_dls, canon, prepare, DataError
 from .models import get_model, regularized
 from .groups import model_stats
 from .split import make_regularizer, REGULARIZERS, MODES, HardConcrete, Regularizer, threshold
 from .recipes import RECIPES, KEYS, INITS, GROUP_COSTS, get_recipe, default_recipe, scale_schedule, init_weights
 from .learner import (Learner, Callback, DeviceCB, MetricsCB, RegCB, SchedCB, EMACB, GuardCB, ProgressCB, CheckpointCB,
-                           NonFiniteError, multistep, evaluate, model_summary, load_checkpoint, read_checkpoint, atomic_save)
+                           NonFiniteError, multistep, evaluate, model_summary, load_checkpoint, read_checkpoint, atomic_save,
+                           rank_world)
+from .ddp import DDPCB, torchrun_env, init_distributed, close_distributed
 
 # %% auto #0
 __all__ = ['PENALTIES', 'RUN_KEYS', 'l0sgl_train', 'setup_of', 'make_config', 'pick_device', 'recorded_config', 'check_out',
@@ -161,6 +163,13 @@ def _opt_func(cfg:dict, model:nn.Module, n_train:int):
     if cfg['opt'] == 'adam': return lambda ps, lr: torch.optim.Adam(groups(ps), lr=lr, weight_decay=cfg['wd'])
     return lambda ps, lr: torch.optim.SGD(groups(ps), lr=lr, momentum=0.9, nesterov=True, weight_decay=cfg['wd'])
 
+class _CrashCB(Callback):
+    "Fault injection for the resume tests (`L0SGL_CRASH_AFTER_EPOCH=k`): the process dies right after epoch k's checkpoint."
+    order = 40   # after CheckpointCB
+    def __init__(self, k:int): self.k = k
+    def after_epoch(self):
+        if self.learn.epoch + 1 == self.k: os._exit(3)
+
 def build(
     cfg:dict,                # from `make_config`
     device='cpu',            # training device
@@ -169,9 +178,14 @@ def build(
     quiet:bool=False,        # no progress output
 )->tuple:                    # (learner, regularizer)
     "Data, model, regularizer, optimizer and callbacks of a run."
-    dev = torch.device(device)
+    dev, (rank, world) = torch.device(device), rank_world()
+    if world > 1 and cfg['bs'] % world:
+        raise ValueError(f"--bs {cfg['bs']} is the global batch; under torchrun it must be divisible by the number of processes ({world})")
+    if world > 1:   # rank 0 prepares the data (it may download), the others wait for it
+        if rank == 0: prepare(cfg['data'], cfg['root'])
+        torch.distributed.barrier()
     dls = get_dls(cfg['data'], cfg['bs'], cfg['root'], dev, cfg['seed'], n_train=cfg['n_train'], n_test=cfg['n_test'],
-                  prepare_data=True)
+                  prepare_data=world == 1, rank=rank, world=world)
     torch.manual_seed(cfg['seed'])
     model = init_weights(get_model(cfg['model'], num_classes=dls.num_classes, in_ch=dls.in_ch), cfg.get('init', 'torch')).to(dev)
     x = dls.valid.x[:2].float()
@@ -184,6 +198,8 @@ def build(
            ProgressCB(bar=False if quiet else None, lines=not quiet)]
     if cfg['ema']: cbs.append(EMACB(cfg['ema'], extra=reg.parameters()))
     if ckpt is not None: cbs.append(CheckpointCB(ckpt, resume=resume, meta={'config': cfg}))
+    if world > 1: cbs.append(DDPCB())
+    if os.environ.get('L0SGL_CRASH_AFTER_EPOCH'): cbs.append(_CrashCB(int(os.environ['L0SGL_CRASH_AFTER_EPOCH'])))
     return Learner(model, dls, lr=cfg['lr'], cbs=cbs, opt_func=_opt_func(cfg, model, dls.n_train)), reg
 
 # %% ../nbs/20_cli.ipynb #4bd7d4f6
@@ -338,7 +354,7 @@ def _command(args:dict, defaults:dict)->str:
         parts += [f'--{k}'] if v is True else [f'--{k}', ','.join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)]
     return ' '.join(map(shlex.quote, parts))
 
-def _finish(learn, reg, cfg, out, t0, cmd, quiet=True)->dict:
+def _finish(learn, reg, cfg, out, t0, cmd, quiet=True, world=1)->dict:
     "Finalize (and fine-tune), measure, save model.pt, metrics.json and the plots."
     model, dls, hist = learn.model, learn.dls, learn.cb(MetricsCB).history
     arch_w = model_stats(model)['arch']   # before finalize: groups of W with a non-zero weight
@@ -357,7 +373,7 @@ def _finish(learn, reg, cfg, out, t0, cmd, quiet=True)->dict:
              weight_sparsity=st['weight_sparsity'], group_sparsity=st['group_sparsity'], arch_groups=st['arch'], arch_w=arch_w,
              **sizes(model, dls.valid.x[:2].float()), w_authors=wa, layers=layer_stats(model), epochs=cfg['epochs'],
              seconds=hist[-1]['seconds'] if hist else 0., seconds_wall=time.perf_counter() - t0,
-             device=str(next(model.parameters()).device), torch=torch.__version__, config=cfg, command=cmd, history=hist, **ft,
+             device=str(next(model.parameters()).device), world_size=world, torch=torch.__version__, config=cfg, command=cmd, history=hist, **ft,
              units=dict(test_acc='%', test_err='%', weight_sparsity='fraction', group_sparsity='fraction', macs='per sample'))
     ls = m['layers']
     atomic_save(dict(format='l0sgl.model/1', state_dict=model.state_dict(), model_spec=model.spec, config=cfg), out/'model.pt')
@@ -408,17 +424,23 @@ def train(
                       period=period, grow=grow, scale=scale, epochs=epochs, milestones=milestones, lr=lr, bs=bs, wd=wd,
                       wd_bias=wd_bias, prior=prior, init=init, group_cost=group_cost, target_macs=target_macs, seed=seed,
                       ema=ema, n_train=n_train, n_test=n_test, root=root, finetune=finetune)
-    dev = pick_device(device)
+    rank, world, _ = torchrun_env()   # under torchrun: data-parallel over `world` processes (see 09_ddp)
+    dev = init_distributed(device) if world > 1 else pick_device(device)
+    quiet = quiet or rank != 0
     out = Path(out or f"runs/{cfg['model']}-{cfg['data']}-{cfg['penalty']}-s{cfg['seed']}")
     has_ck, made = check_out(out, cfg, resume), not out.exists()
     try: out.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise ValueError(f"--out {out} cannot be created ({e.strerror})") from None
     try: learn, reg = build(cfg, dev, out/'checkpoint.pt', resume=has_ck, quiet=quiet)
     except BaseException:
-        if made and not any(out.iterdir()): out.rmdir()     # a run that never started leaves nothing behind
+        if made and rank == 0 and not any(out.iterdir()): out.rmdir()     # a run that never started leaves nothing behind
         raise
     learn.fit(cfg['epochs'])
-    m = _finish(learn, reg, cfg, out, t0, _command(args, _TRAIN_DEFAULTS), quiet)
+    if world > 1:   # the ranks part: rank 0 finalizes, fine-tunes and measures on its own, with the whole data
+        for dl in (learn.dls.train, learn.dls.valid): dl.rank, dl.world = 0, 1
+        close_distributed()
+        if rank != 0: return {}
+    m = _finish(learn, reg, cfg, out, t0, _command(args, _TRAIN_DEFAULTS), quiet, world=world)
     if not quiet: print(summary(m)); print(f"  written to {out}/")
     return m
 
@@ -437,4 +459,4 @@ def _exit_on_user_error(f):
     _g.__name__ = _g.__qualname__ = 'l0sgl_train'
     return _g
 
-l0sgl_train = call_parse(_exit_on_user_error(train))
+l0sgl_train = call_parse(_exit_on_user_error(train))   # also runs it for `python -m l0sgl.cli` (e.g. under torchrun)

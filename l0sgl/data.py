@@ -287,17 +287,21 @@ class DeviceLoader:
                  augment:bool=False,    # random crop (pad 4) + horizontal flip
                  device=None,           # where the data lives (default: where x is)
                  drop_last:bool=False,  # drop a last incomplete batch
+                 rank:int=0,            # this process's share of every batch (data-parallel training: 0 … world-1)
+                 world:int=1,           # number of processes sharing each batch (`bs` is the global batch)
                 ):
         if x.dtype != torch.uint8 or x.dim() != 4: raise ValueError(f"x must be a uint8 N×C×H×W tensor; got {x.dtype} {tuple(x.shape)}")
         if len(y) != len(x): raise ValueError(f"x and y must have the same length; got {len(x)} and {len(y)}")
         if bs < 1: raise ValueError(f"bs must be ≥ 1; got {bs}")
+        if not (isinstance(world, int) and world >= 1 and isinstance(rank, int) and 0 <= rank < world):
+            raise ValueError(f"rank must be in [0, world) and world ≥ 1; got rank {rank}, world {world}")
         dev = torch.device(device) if device is not None else x.device
         self.x, self.y, self.bs, self.shuffle, self.seed, self.augment, self.drop_last = x.to(dev), y.to(dev), bs, shuffle, seed, augment, drop_last
         self.scale = self.shift = None
         if mean is not None:   # (x/255 - μ)/σ = x·(1/(255σ)) - μ/σ
             m, s = torch.as_tensor(mean, dtype=torch.float32), torch.as_tensor(std, dtype=torch.float32)
             self.scale, self.shift = (1/(255*s)).view(1, -1, 1, 1).to(dev), (-m/s).view(1, -1, 1, 1).to(dev)
-        self.epoch = 0
+        self.epoch, self.rank, self.world = 0, rank, world
     @property
     def device(self): return self.x.device
     def set_epoch(self, epoch:int): self.epoch = epoch
@@ -305,10 +309,16 @@ class DeviceLoader:
     def generator(self)->torch.Generator:
         "The CPU generator of the current epoch (depends only on `seed` and `epoch`)."
         return torch.Generator().manual_seed((self.seed * 1_000_003 + self.epoch) % 2**63)
+    def share(self, n:int)->slice:
+        "This rank's rows of a global batch of `n` (as `torch.tensor_split` cuts it: the first n mod world get one more)."
+        q, r = divmod(n, self.world)
+        lo = self.rank*q + min(self.rank, r)
+        return slice(lo, lo + q + (self.rank < r))
     def batch(self, idx:Tensor, g:torch.Generator|None=None)->tuple:
-        "The batch of samples `idx` (on the device), augmented with `g` if `augment`."
+        "The batch of samples `idx` (on the device), augmented with `g` if `augment`; with `world` > 1, this rank's share."
         xb = self.x[idx]
-        if self.augment: xb = crop_flip(xb, 4, g if g is not None else self.generator())
+        if self.augment: xb = crop_flip(xb, 4, g if g is not None else self.generator())   # drawn for the global batch
+        if self.world > 1: part = self.share(len(idx)); xb, idx = xb[part], idx[part]
         xb = xb.float()
         xb = xb.mul_(self.scale).add_(self.shift) if self.scale is not None else xb.div_(255)
         return xb, self.y[idx]
@@ -340,6 +350,8 @@ def get_dls(
     n_test:int|None=None,      # use only the first n test samples
     valid_bs:int=1000,         # test batch size
     prepare_data:bool=False,   # call `prepare` first (may download)
+    rank:int=0,                # data-parallel training: this process's share of each batch
+    world:int=1,               # data-parallel training: number of processes (`bs` is the global batch)
 )->DataLoaders:
     "Loaders for data set `name` with the whole data on `device`."
     name = canon(name)
@@ -357,6 +369,6 @@ def get_dls(
         xf = x.double().div(255).transpose(0, 1).flatten(1)
         mean, std = xf.mean(1).float(), xf.std(1).float()
     aug = cifar if augment is None else augment
-    return DataLoaders(DeviceLoader(x, y, bs, True, seed, mean, std, aug, device),
-                       DeviceLoader(xv, yv, valid_bs, False, seed, mean, std, False, device),
+    return DataLoaders(DeviceLoader(x, y, bs, True, seed, mean, std, aug, device, rank=rank, world=world),
+                       DeviceLoader(xv, yv, valid_bs, False, seed, mean, std, False, device, rank=rank, world=world),
                        name, len(y), _CLASSES[name], x.shape[1])

@@ -7,15 +7,15 @@ from __future__ import annotations
 import math, os, sys, time
 from functools import partial
 from pathlib import Path
-import torch, torch.nn as nn, torch.nn.functional as F
+import torch, torch.nn as nn, torch.nn.functional as F, torch.distributed as dist
 from torch import Tensor
 from tqdm.auto import tqdm
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'CancelFitException', 'NonFiniteError', 'Callback', 'Learner', 'evaluate', 'model_summary', 'MetricsCB',
-           'DeviceCB', 'ProgressCB', 'RegCB', 'multistep', 'SchedCB', 'EMACB', 'atomic_save', 'CheckpointCB',
-           'load_checkpoint', 'prev_path', 'read_checkpoint', 'GuardCB']
+__all__ = ['CKPT_FORMAT', 'CancelFitException', 'NonFiniteError', 'Callback', 'Learner', 'rank_world', 'all_sum', 'evaluate',
+           'model_summary', 'MetricsCB', 'DeviceCB', 'ProgressCB', 'RegCB', 'multistep', 'SchedCB', 'EMACB',
+           'atomic_save', 'CheckpointCB', 'load_checkpoint', 'prev_path', 'read_checkpoint', 'GuardCB']
 
 # %% ../nbs/05_learner.ipynb #a567c3e9
 class CancelFitException(Exception):
@@ -51,6 +51,7 @@ class Learner:
                 ):
         self.model, self.dls, self.loss_func, self.lr, self.opt_func = model, dls, loss_func, lr, opt_func
         self.cbs, self.opt, self.epoch, self.start_epoch, self.n_epochs = [], None, 0, 0, 0
+        self.fwd = None   # what the forward pass calls, when a callback wraps the model (e.g. `DDPCB`); else `model`
         self.add_cbs(cbs)
     def add_cbs(self, cbs):
         "Add callbacks (each gets `learn` = self)."
@@ -81,7 +82,7 @@ class Learner:
 def one_batch(self:Learner):
     "Forward, loss, and (training) backward and step."
     self('before_batch')
-    self.preds = self.model(self.xb); self('after_predict')
+    self.preds = (self.fwd or self.model)(self.xb); self('after_predict')
     self.loss = self.data_loss = self.loss_func(self.preds, self.yb); self('after_loss')
     if self.training:
         self.loss.backward(); self('after_backward')
@@ -126,6 +127,15 @@ def fit(self:Learner,
 # %% ../nbs/05_learner.ipynb #fa858994
 def _sums(device)->Tensor: return torch.zeros(3, dtype=torch.float64, device=device)  # loss·n, correct, n
 
+def rank_world()->tuple:
+    "(rank, world size) of this process in `torch.distributed` ((0, 1) when it is not initialized)."
+    return (dist.get_rank(), dist.get_world_size()) if dist.is_available() and dist.is_initialized() else (0, 1)
+
+def all_sum(t:Tensor)->Tensor:
+    "Sum `t` in place over all processes (data-parallel training); unchanged in a single process."
+    if rank_world()[1] > 1: dist.all_reduce(t)
+    return t
+
 def _acc_batch(s:Tensor, preds:Tensor, yb:Tensor, loss:Tensor):
     "Add one batch's loss·n, correct count and n to the running sums `s` (on the device)."
     n = yb.shape[0]
@@ -145,7 +155,7 @@ def evaluate(
             if s is None: s = _sums(p.device)
             _acc_batch(s, p, yb, loss_func(p, yb))
     model.train(was)
-    l, c, n = s.tolist()
+    l, c, n = all_sum(s).tolist()   # every process evaluated its share of each batch
     return l/n, c/n
 
 def model_summary(model:nn.Module)->dict:
@@ -172,7 +182,7 @@ class MetricsCB(Callback):
         _acc_batch(self.s, l.preds, l.yb, l.data_loss)
     def _read(self, ph):
         if self.s is None: return
-        loss, c, n = self.s.tolist()
+        loss, c, n = all_sum(self.s).tolist()
         self.learn.record.update({f'{ph}_loss': loss/n, f'{ph}_acc': c/n})
     def after_train(self): self._read('train')
     def after_valid(self): self._read('valid')
@@ -206,8 +216,9 @@ class ProgressCB(Callback):
                  keys:tuple=('train_loss', 'train_acc', 'valid_loss', 'valid_acc', 'lr', 'time'),
                  file=None,               # where the lines go (default stdout)
                 ):
-        self.bar = not _quiet() if bar is None else bar
-        self.lines = not os.environ.get('IN_TEST') if lines is None else lines
+        main = rank_world()[0] == 0   # data-parallel: only rank 0 reports
+        self.bar = main and (not _quiet() if bar is None else bar)
+        self.lines = main and (not os.environ.get('IN_TEST') if lines is None else lines)
         self.keys, self.file, self.pbar = keys, file, None
     def _open(self, desc):
         if self.bar: self.pbar = tqdm(total=len(self.learn.dl), desc=f'{desc} {self.learn.epoch}', leave=False, file=sys.stderr)
@@ -334,8 +345,12 @@ class CheckpointCB(Callback):
         _set_rng_state(ck['rng'])
         l.start_epoch = self.saved_epoch = ck['epoch'] + 1
     def after_epoch(self):
-        if self.path.exists(): os.replace(self.path, prev_path(self.path))   # one damaged write loses at most one epoch
-        atomic_save(self.state(), self.path); self.saved_epoch = self.learn.epoch + 1
+        rank, world = rank_world()
+        if rank == 0:   # data-parallel: the state is the same on every rank; rank 0 writes it, the others wait
+            if self.path.exists(): os.replace(self.path, prev_path(self.path))   # one damaged write loses at most one epoch
+            atomic_save(self.state(), self.path)
+        if world > 1: dist.barrier()
+        self.saved_epoch = self.learn.epoch + 1
 
 def load_checkpoint(
     path,                  # a file written by `CheckpointCB`
@@ -379,7 +394,7 @@ class GuardCB(Callback):
         self.s = l.clone() if self.s is None else self.s + l
         if self.learn.iter % self.every == self.every - 1: self._check('loss')
     def _check(self, what):
-        if what == 'loss': ok = self.s is None or bool(torch.isfinite(self.s))
+        if what == 'loss': ok = self.s is None or bool(torch.isfinite(all_sum(self.s.clone())))   # all ranks stop together
         else: ok = all(bool(torch.isfinite(p).all()) for p in self.learn.model.parameters())
         if ok: return
         ck = self.learn.cb(CheckpointCB)
