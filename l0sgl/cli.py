@@ -45,7 +45,7 @@ def _check(ok:bool, msg:str):
     if not ok: raise ValueError(msg)
 
 def make_config(model='lenet5', data='mnist', recipe=None, penalty=None, mode=None, lam=None, beta0=None, growth=None,
-                period=None, grow=None, scale=None, epochs=None, milestones=None, lr=None, bs=None, wd=None, wd_bias=None,
+                period=None, grow=None, scale=None, epochs=None, milestones=None, lr=None, bs=None, wd=None, wd_bias=None, wd_reg=None,
                 prior=None, init=None, group_cost=None, target_macs=None, seed=0, ema=None, n_train=None, n_test=None,
                 root=None, finetune=0)->dict:
     "A validated, complete run configuration: the recipe's values, overridden by every argument that is not None (see `train`)."
@@ -77,11 +77,13 @@ def make_config(model='lenet5', data='mnist', recipe=None, penalty=None, mode=No
                beta0=float(pick('beta0', beta0)), growth=float(pick('growth', growth)), period=period, grow=grow, scale=scale, epochs=epochs,
                finetune=int(finetune or 0), milestones=ms, gamma=r['gamma'], opt=r['opt'], lr=float(pick('lr', lr)),
                wd=float(pick('wd', wd)), wd_bias=float(pick('wd_bias', wd_bias)), prior=float(pick('prior', prior)), init=init,
+               wd_reg=None if pick('wd_reg', wd_reg) is None else float(pick('wd_reg', wd_reg)),
                group_cost=group_cost, target_macs=None if tm is None else float(tm),
                bs=int(pick('bs', bs)), seed=int(seed), ema=float(pick('ema', ema) or 0.),
                n_train=None if n_train is None else int(n_train), n_test=None if n_test is None else int(n_test),
                root=None if root is None else str(root))
     for k in ('wd', 'wd_bias', 'prior'): _check(math.isfinite(cfg[k]) and cfg[k] >= 0, f"--{k} must be finite and ≥ 0; got {cfg[k]}")
+    _check(cfg['wd_reg'] is None or (math.isfinite(cfg['wd_reg']) and cfg['wd_reg'] >= 0), f"--wd_reg must be finite and ≥ 0; got {cfg['wd_reg']}")
     _check(not cfg['prior'] or penalty == 'l0hc', f"--prior (the hard-concrete weight-decay prior) applies to penalty l0hc only, not {penalty}")
     _check(tm is None or 0 < cfg['target_macs'] <= 1, f"--target_macs must be a fraction of the dense MACs in (0, 1]; got {tm}")
     _check(penalty not in ('none', 'l0hc') or (tm is None and group_cost == 'none'),
@@ -115,9 +117,9 @@ def pick_device(
 
 _RUN_FILES = ('checkpoint.pt', 'checkpoint.prev.pt', 'metrics.json', 'model.pt')
 _SAME = ('model', 'data', 'recipe', 'penalty', 'mode', 'lam', 'beta0', 'growth', 'period', 'grow', 'scale', 'epochs', 'milestones',
-         'gamma', 'opt', 'lr', 'wd', 'wd_bias', 'prior', 'init', 'group_cost', 'target_macs', 'bs', 'seed', 'ema', 'n_train', 'n_test')
+         'gamma', 'opt', 'lr', 'wd', 'wd_bias', 'wd_reg', 'prior', 'init', 'group_cost', 'target_macs', 'bs', 'seed', 'ema', 'n_train', 'n_test')
 RUN_KEYS = _SAME + ('finetune',)   # what defines a run's result; `finetune` may change when a finished run is resumed
-_ADDED = dict(scale='all', finetune=0, grow='all', wd_bias=0., prior=0., init='torch', group_cost='none', target_macs=None)
+_ADDED = dict(scale='all', finetune=0, grow='all', wd_bias=0., wd_reg=None, prior=0., init='torch', group_cost='none', target_macs=None)
 # options added after runs were recorded, with the value those runs had (and `recipe`: the model's default recipe)
 
 def recorded_config(
@@ -154,12 +156,15 @@ def make_reg(model:nn.Module, cfg:dict, n_train:int, x:torch.Tensor|None=None):
                             growth=cfg['growth'], period=cfg['period'], scale=cfg['scale'], grow=cfg['grow'], **kw)
 
 def _opt_func(cfg:dict, model:nn.Module, n_train:int):
-    "The optimizer factory; with `wd_bias`, the model's biases get (wd + wd_bias/N) in a second parameter group."
-    wdb, bias = cfg.get('wd_bias', 0.) / n_train, {id(p) for n, p in model.named_parameters() if n.endswith('bias')}
+    "The optimizer factory: biases get wd + wd_bias/N, the regularized layers' weights wd_reg (when set), the rest wd."
+    wd, wdb, wdr = cfg['wd'], cfg.get('wd_bias', 0.) / n_train, cfg.get('wd_reg')
+    bias = {id(p) for n, p in model.named_parameters() if n.endswith('bias')}
+    reg = {id(m.weight) for _, m in regularized(model)} if wdr is not None else set()
+    decay = lambda p: wdr if id(p) in reg else wd + wdb if id(p) in bias else wd
     def groups(ps):
-        ps = list(ps)
-        if not wdb: return ps
-        return [dict(params=[p for p in ps if id(p) not in bias]), dict(params=[p for p in ps if id(p) in bias], weight_decay=cfg['wd'] + wdb)]
+        ps = list(ps); ds = list(dict.fromkeys(decay(p) for p in ps))   # distinct decays, in parameter order
+        if ds == [wd] or not ps: return ps
+        return [dict(params=[p for p in ps if decay(p) == d], weight_decay=d) for d in ds]
     if cfg['opt'] == 'adam': return lambda ps, lr: torch.optim.Adam(groups(ps), lr=lr, weight_decay=cfg['wd'])
     return lambda ps, lr: torch.optim.SGD(groups(ps), lr=lr, momentum=0.9, nesterov=True, weight_decay=cfg['wd'])
 
@@ -404,6 +409,7 @@ def train(
     bs:int=None,            # batch size; default 100 (WRN 128)
     wd:float=None,          # weight decay on every parameter; default 0 (WRN 5e-4)
     wd_bias:float=None,     # extra L2 on the biases, divided by N (the authors' LeNet: 5e-4); default 0
+    wd_reg:float=None,      # weight decay on the regularized layers' weights instead of --wd (the authors' WRN: 0); default: --wd
     prior:float=None,       # l0hc only: Louizos et al.'s weight-decay prior, divided by N (their LeNet: 5e-4); default 0
     init:str=None,          # weights: torch (PyTorch's default), kaiming (the authors'), kaiming0 (Louizos et al.'s)
     seed:int=0,             # random seed: weights, data order, dropout
@@ -422,7 +428,7 @@ def train(
     torch.set_flush_denormal(True)   # CPU: values below 1.2e-38 become 0 (W driven to V = 0 is full of them; 4× slower epochs otherwise)
     cfg = make_config(model=model, data=data, recipe=recipe, penalty=penalty, mode=mode, lam=lam, beta0=beta0, growth=growth,
                       period=period, grow=grow, scale=scale, epochs=epochs, milestones=milestones, lr=lr, bs=bs, wd=wd,
-                      wd_bias=wd_bias, prior=prior, init=init, group_cost=group_cost, target_macs=target_macs, seed=seed,
+                      wd_bias=wd_bias, wd_reg=wd_reg, prior=prior, init=init, group_cost=group_cost, target_macs=target_macs, seed=seed,
                       ema=ema, n_train=n_train, n_test=n_test, root=root, finetune=finetune)
     rank, world, _ = torchrun_env()   # under torchrun: data-parallel over `world` processes (see 09_ddp)
     dev = init_distributed(device) if world > 1 else pick_device(device)

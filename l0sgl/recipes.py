@@ -14,20 +14,22 @@ __all__ = ['REF_EPOCHS', 'KEYS', 'INITS', 'GROUP_COSTS', 'RECIPES', 'DEFAULT', '
 # %% ../nbs/08_recipes.ipynb #e5085d2c
 REF_EPOCHS = 200   # the epoch count the recipes' milestones and β periods are written for
 KEYS = ('penalty', 'mode', 'opt', 'lr', 'bs', 'epochs', 'milestones', 'gamma', 'lam', 'beta0', 'growth', 'period', 'grow',
-        'scale', 'wd', 'wd_bias', 'prior', 'init', 'ema', 'group_cost', 'target_macs')   # what a recipe sets
+        'scale', 'wd', 'wd_bias', 'wd_reg', 'prior', 'init', 'ema', 'group_cost', 'target_macs')   # what a recipe sets
 INITS = ('torch', 'kaiming', 'kaiming0')   # weight initializations (see `init_weights`)
 GROUP_COSTS = ('none', 'macs', 'params')   # weighting of the group term (see `l0sgl.split`)
 
 _BASE = dict(penalty='l0', mode='paper', opt='adam', lr=1e-3, bs=100, epochs=REF_EPOCHS, milestones=(40, 80, 120, 160),
-             gamma=0.1, lam=0.1, beta0=500., growth=1.25, period=40, grow='all', scale='all', wd=0., wd_bias=0., prior=0.,
+             gamma=0.1, lam=0.1, beta0=500., growth=1.25, period=40, grow='all', scale='all', wd=0., wd_bias=0., wd_reg=None, prior=0.,
              init='torch', ema=0., group_cost='none', target_macs=None)
 
 # %% ../nbs/08_recipes.ipynb #0031b960
 RECIPES = {
     'default': dict(_BASE, epochs=30, models=('lenet5', 'cnn'),
                     about="the library's quick default: SGL0, 30 epochs, beta0 500"),
-    'authors': dict(_BASE, beta0=2.5, grow='conv', init='kaiming', wd_bias=5e-4, models=('lenet5',),
-                    about="the authors' LeNet-5 script (Official_Nonconvex_SGL)"),
+    'authors': dict(_BASE, beta0=2.5, grow='conv', init='kaiming', wd_bias=5e-4, models=('lenet5', 'wrn'),
+                    about="the authors' scripts (Official_Nonconvex_SGL): LeNet-5, and Wide-ResNets",
+                    by_family={'wrn': dict(_BASE, opt='sgd', lr=0.1, bs=128, lam=0.001, beta0=0.04, milestones=(60, 120, 160),
+                                           gamma=0.2, period=20, wd=5e-4, wd_reg=0., ema=0.99, init='kaiming')}),
     'louizos': dict(_BASE, penalty='l0hc', milestones=(), ema=0.999, prior=5e-4, init='kaiming0', models=('lenet5',),
                     about="Louizos et al.'s hard-concrete L0, lambda 0.1/N"),
     'louizos-sep': dict(_BASE, penalty='l0hc', milestones=(), ema=0.999, prior=5e-4, init='kaiming0', lam=(10., 0.5, 0.1, 0.1),
@@ -35,7 +37,7 @@ RECIPES = {
     'compact': dict(_BASE, lam=1., beta0=5000., group_cost='macs', models=('lenet5',),
                     about="this library's small-and-accurate LeNet-5: cost-aware SGL0, 200 epochs"),
     'wrn': dict(_BASE, opt='sgd', lr=0.1, bs=128, lam=0.001, beta0=0.04, milestones=(60, 120, 160), gamma=0.2, period=20,
-                wd=5e-4, models=('wrn',), about="Wide-ResNets: the authors' optimizer, schedule, lambda and beta"),
+                wd=5e-4, models=('wrn',), about="Wide-ResNets: the authors' optimizer, schedule, lambda and beta (weight decay on every layer, no EMA)"),
 }
 DEFAULT = {k: RECIPES['default'][k] for k in ('lam', 'beta0', 'growth', 'period', 'grow', 'scale')}   # the classes' defaults
 
@@ -58,6 +60,7 @@ def get_recipe(
     r = RECIPES[name]
     if family(model) not in r['models']:
         raise ValueError(f"recipe {name!r} (--recipe) is defined for {', '.join(r['models'])}, not {model!r}")
+    r = r.get('by_family', {}).get(family(model), r)   # a recipe may set a model family apart (the authors' WRN script)
     return {k: r[k] for k in KEYS}
 
 # %% ../nbs/08_recipes.ipynb #cdd6e890
