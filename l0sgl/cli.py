@@ -17,7 +17,7 @@ from .split import make_regularizer, REGULARIZERS, MODES, HardConcrete, Regulari
 from .recipes import RECIPES, KEYS, INITS, GROUP_COSTS, get_recipe, default_recipe, scale_schedule, init_weights
 from .learner import (Learner, Callback, DeviceCB, MetricsCB, RegCB, SchedCB, EMACB, GuardCB, ProgressCB, CheckpointCB,
                            NonFiniteError, multistep, evaluate, model_summary, load_checkpoint, read_checkpoint, atomic_save,
-                           rank_world)
+                           rank_world, AutocastCB, ChannelsLastCB, CompileCB, AMP_DTYPES)
 from .ddp import DDPCB, torchrun_env, init_distributed, close_distributed
 
 # %% auto #0
@@ -47,7 +47,7 @@ def _check(ok:bool, msg:str):
 def make_config(model='lenet5', data='mnist', recipe=None, penalty=None, mode=None, lam=None, beta0=None, growth=None,
                 period=None, grow=None, scale=None, epochs=None, milestones=None, lr=None, bs=None, wd=None, wd_bias=None, wd_reg=None,
                 prior=None, init=None, group_cost=None, target_macs=None, seed=0, ema=None, n_train=None, n_test=None,
-                root=None, finetune=0)->dict:
+                root=None, finetune=0, amp='none', channels_last=False, compile=False)->dict:
     "A validated, complete run configuration: the recipe's values, overridden by every argument that is not None (see `train`)."
     with torch.device('meta'): net = get_model(model)                    # raises on an unknown name; allocates nothing
     data, recipe = canon(data), recipe or default_recipe(model)
@@ -81,7 +81,7 @@ def make_config(model='lenet5', data='mnist', recipe=None, penalty=None, mode=No
                group_cost=group_cost, target_macs=None if tm is None else float(tm),
                bs=int(pick('bs', bs)), seed=int(seed), ema=float(pick('ema', ema) or 0.),
                n_train=None if n_train is None else int(n_train), n_test=None if n_test is None else int(n_test),
-               root=None if root is None else str(root))
+               root=None if root is None else str(root), amp=str(amp), channels_last=bool(channels_last), compile=bool(compile))
     for k in ('wd', 'wd_bias', 'prior'): _check(math.isfinite(cfg[k]) and cfg[k] >= 0, f"--{k} must be finite and ≥ 0; got {cfg[k]}")
     _check(cfg['wd_reg'] is None or (math.isfinite(cfg['wd_reg']) and cfg['wd_reg'] >= 0), f"--wd_reg must be finite and ≥ 0; got {cfg['wd_reg']}")
     _check(not cfg['prior'] or penalty == 'l0hc', f"--prior (the hard-concrete weight-decay prior) applies to penalty l0hc only, not {penalty}")
@@ -96,6 +96,7 @@ def make_config(model='lenet5', data='mnist', recipe=None, penalty=None, mode=No
     _check(math.isfinite(cfg['lr']) and cfg['lr'] > 0, f"--lr must be finite and > 0; got {cfg['lr']}")
     _check(cfg['bs'] >= 1, f"--bs must be ≥ 1; got {cfg['bs']}")
     _check(0 <= cfg['ema'] < 1, f"--ema must be in [0, 1); got {cfg['ema']}")
+    _check(cfg['amp'] in ('none', 'bf16'), f"--amp must be none or bf16; got {amp!r}")
     for k in ('n_train', 'n_test'): _check(cfg[k] is None or cfg[k] >= 1, f"--{k} must be ≥ 1; got {cfg[k]}")
     return cfg
 
@@ -117,9 +118,9 @@ def pick_device(
 
 _RUN_FILES = ('checkpoint.pt', 'checkpoint.prev.pt', 'metrics.json', 'model.pt')
 _SAME = ('model', 'data', 'recipe', 'penalty', 'mode', 'lam', 'beta0', 'growth', 'period', 'grow', 'scale', 'epochs', 'milestones',
-         'gamma', 'opt', 'lr', 'wd', 'wd_bias', 'wd_reg', 'prior', 'init', 'group_cost', 'target_macs', 'bs', 'seed', 'ema', 'n_train', 'n_test')
+         'gamma', 'opt', 'lr', 'wd', 'wd_bias', 'wd_reg', 'prior', 'init', 'group_cost', 'target_macs', 'bs', 'seed', 'ema', 'n_train', 'n_test', 'amp')
 RUN_KEYS = _SAME + ('finetune',)   # what defines a run's result; `finetune` may change when a finished run is resumed
-_ADDED = dict(scale='all', finetune=0, grow='all', wd_bias=0., wd_reg=None, prior=0., init='torch', group_cost='none', target_macs=None)
+_ADDED = dict(amp='none', scale='all', finetune=0, grow='all', wd_bias=0., wd_reg=None, prior=0., init='torch', group_cost='none', target_macs=None)
 # options added after runs were recorded, with the value those runs had (and `recipe`: the model's default recipe)
 
 def recorded_config(
@@ -204,6 +205,9 @@ def build(
     if cfg['ema']: cbs.append(EMACB(cfg['ema'], extra=reg.parameters()))
     if ckpt is not None: cbs.append(CheckpointCB(ckpt, resume=resume, meta={'config': cfg}))
     if world > 1: cbs.append(DDPCB())
+    if cfg.get('channels_last'): cbs.append(ChannelsLastCB())
+    if cfg.get('amp', 'none') != 'none': cbs.append(AutocastCB(cfg['amp']))
+    if cfg.get('compile'): cbs.append(CompileCB())
     if os.environ.get('L0SGL_CRASH_AFTER_EPOCH'): cbs.append(_CrashCB(int(os.environ['L0SGL_CRASH_AFTER_EPOCH'])))
     return Learner(model, dls, lr=cfg['lr'], cbs=cbs, opt_func=_opt_func(cfg, model, dls.n_train)), reg
 
@@ -420,6 +424,9 @@ def train(
     ema:float=None,         # decay of an exponential moving average of the weights used for testing (0: off)
     n_train:int=None,       # use only the first n training images (quick runs)
     n_test:int=None,        # test on the first n test images only (quick runs)
+    amp:str='none',         # none, or bf16: the forward pass under bfloat16 autocast (GPUs; penalty and V-step stay float32)
+    channels_last:bool=False, # weights and batches in channels_last (NHWC) memory format (GPU convolutions)
+    compile:bool=False,     # torch.compile the forward pass
     quiet:bool=False,       # no progress, no per-epoch lines, no summary
 )->dict:                    # the metrics (as written to metrics.json)
     "Train a network with a sparse group penalty, finalize it, measure it; write metrics, checkpoint, model and plots."
@@ -429,7 +436,8 @@ def train(
     cfg = make_config(model=model, data=data, recipe=recipe, penalty=penalty, mode=mode, lam=lam, beta0=beta0, growth=growth,
                       period=period, grow=grow, scale=scale, epochs=epochs, milestones=milestones, lr=lr, bs=bs, wd=wd,
                       wd_bias=wd_bias, wd_reg=wd_reg, prior=prior, init=init, group_cost=group_cost, target_macs=target_macs, seed=seed,
-                      ema=ema, n_train=n_train, n_test=n_test, root=root, finetune=finetune)
+                      ema=ema, n_train=n_train, n_test=n_test, root=root, finetune=finetune, amp=amp,
+                      channels_last=channels_last, compile=compile)
     rank, world, _ = torchrun_env()   # under torchrun: data-parallel over `world` processes (see 09_ddp)
     dev = init_distributed(device) if world > 1 else pick_device(device)
     quiet = quiet or rank != 0

@@ -13,9 +13,10 @@ from tqdm.auto import tqdm
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'CancelFitException', 'NonFiniteError', 'Callback', 'Learner', 'rank_world', 'all_sum', 'evaluate',
-           'model_summary', 'MetricsCB', 'DeviceCB', 'ProgressCB', 'RegCB', 'multistep', 'SchedCB', 'EMACB',
-           'atomic_save', 'CheckpointCB', 'load_checkpoint', 'prev_path', 'read_checkpoint', 'GuardCB']
+__all__ = ['AMP_DTYPES', 'CKPT_FORMAT', 'CancelFitException', 'NonFiniteError', 'Callback', 'Learner', 'rank_world', 'all_sum',
+           'evaluate', 'model_summary', 'MetricsCB', 'DeviceCB', 'ProgressCB', 'RegCB', 'multistep', 'SchedCB', 'EMACB',
+           'AutocastCB', 'ChannelsLastCB', 'CompileCB', 'atomic_save', 'CheckpointCB', 'load_checkpoint', 'prev_path',
+           'read_checkpoint', 'GuardCB']
 
 # %% ../nbs/05_learner.ipynb #a567c3e9
 class CancelFitException(Exception):
@@ -293,6 +294,42 @@ class EMACB(Callback):
             for p, e in zip(self._ps(), self.ema): p.copy_(e)
     def state_dict(self): return {'ema': self.ema}
     def load_state_dict(self, sd): self.ema = [e.to(p.device) for e, p in zip(sd['ema'], self._ps())]
+
+# %% ../nbs/05_learner.ipynb #f7a1c0d2
+AMP_DTYPES = {'bf16': torch.bfloat16, 'fp16': torch.float16}
+
+class _Autocast(nn.Module):
+    "The forward pass of `m` under `torch.autocast`, returning float32 outputs."
+    def __init__(self, m, dtype):
+        super().__init__(); self.m, self.dtype = m, dtype
+    def forward(self, x):
+        with torch.autocast(x.device.type, dtype=self.dtype): y = self.m(x)
+        return y.float()
+
+class AutocastCB(Callback):
+    "Run the forward pass under autocast (`'bf16'`; `'fp16'` only with a loss scaler you add); loss and regularizer in float32."
+    order = -4   # after DDPCB (-5), before CompileCB (-3)
+    def __init__(self, dtype:str='bf16'):
+        if dtype not in AMP_DTYPES: raise ValueError(f"amp must be one of {', '.join(AMP_DTYPES)}; got {dtype!r}")
+        self.dtype = AMP_DTYPES[dtype]
+    def before_fit(self): self.prev = self.learn.fwd; self.learn.fwd = _Autocast(self.prev or self.learn.model, self.dtype)
+    def after_fit(self): self.learn.fwd = self.prev
+    after_cancel_fit = after_fit
+
+class ChannelsLastCB(Callback):
+    "4-D weights and input batches in `channels_last` memory format."
+    order = -9   # after DeviceCB (-10) has moved the model and each batch
+    def before_fit(self): self.learn.model.to(memory_format=torch.channels_last)
+    def before_batch(self):
+        if self.learn.xb.dim() == 4: self.learn.xb = self.learn.xb.contiguous(memory_format=torch.channels_last)
+
+class CompileCB(Callback):
+    "Compile the forward pass with `torch.compile`."
+    order = -3
+    def __init__(self, **kw): self.kw = kw   # passed to `torch.compile` (mode, backend, dynamic, ...)
+    def before_fit(self): self.prev = self.learn.fwd; self.learn.fwd = torch.compile(self.learn.fwd or self.learn.model, **self.kw)
+    def after_fit(self): self.learn.fwd = self.prev
+    after_cancel_fit = after_fit
 
 # %% ../nbs/05_learner.ipynb #7963ce24
 CKPT_FORMAT = 'l0sgl.ckpt/1'
