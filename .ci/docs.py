@@ -183,7 +183,8 @@ def build(workers:int=2, execute:bool=False)->dict:
         for n, nb in nbs.items():
             outs = json.loads((SRC.parent/'_docs_outputs'/(n + '.json')).read_text())
             for c in nb['cells']:
-                if c['cell_type'] == 'code' and not c.get('outputs') and outs.get(c.get('id')): c['outputs'] = outs[c['id']]
+                if c['cell_type'] == 'code' and not c.get('outputs') and outs.get(c.get('id')):
+                    c['outputs'] = [dict(o, execution_count=None) if o.get('output_type') == 'execute_result' else o for o in outs[c['id']]]
     fms = {n: front_matter(nb) for n, nb in nbs.items()}
     pages = {n: (fms[n].get('output-file') or Path(n).stem + '.html') for n in listed}
     shutil.rmtree(SRC, ignore_errors=True); (SRC/'assets').mkdir(parents=True)
@@ -325,6 +326,9 @@ def check(pages:dict, shots:bool=True)->int:
                     for k, y in enumerate(range(900, min(h, 900*6), 900)):
                         drv.execute_script(f"window.scrollTo(0, {y})"); time.sleep(0.2)
                         drv.save_screenshot(str(CHECK/f"{Path(pg).stem}-{k+1}.png"))
+                for k, im in enumerate(drv.find_elements('css selector', 'article img')[:4]):   # every figure, as a reader sees it
+                    drv.execute_script("arguments[0].scrollIntoView({block: 'center'})", im); time.sleep(0.2)
+                    drv.save_screenshot(str(CHECK/f"{Path(pg).stem}-fig{k+1}.png"))
     finally:
         drv.quit(); srv.shutdown()
     for n, pg in pages.items():
