@@ -13,14 +13,20 @@ from tqdm.auto import tqdm
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['AMP_DTYPES', 'CKPT_FORMAT', 'CancelFitException', 'NonFiniteError', 'Callback', 'Learner', 'rank_world', 'all_sum',
-           'evaluate', 'model_summary', 'MetricsCB', 'DeviceCB', 'ProgressCB', 'RegCB', 'multistep', 'SchedCB', 'EMACB',
-           'AutocastCB', 'ChannelsLastCB', 'CompileCB', 'atomic_save', 'CheckpointCB', 'load_checkpoint', 'prev_path',
-           'read_checkpoint', 'GuardCB']
+__all__ = ['AMP_DTYPES', 'CKPT_FORMAT', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'NonFiniteError',
+           'Callback', 'Learner', 'rank_world', 'all_sum', 'evaluate', 'model_summary', 'MetricsCB', 'DeviceCB',
+           'ProgressCB', 'RegCB', 'multistep', 'SchedCB', 'EMACB', 'AutocastCB', 'ChannelsLastCB', 'CompileCB',
+           'atomic_save', 'CheckpointCB', 'load_checkpoint', 'prev_path', 'read_checkpoint', 'GuardCB']
 
 # %% ../nbs/05_learner.ipynb #a567c3e9
 class CancelFitException(Exception):
     "Raised by a callback to end `fit` early (cleanly: `after_cancel_fit` then `after_fit` run)."
+
+class CancelEpochException(Exception):
+    "Raised by a callback to skip the rest of an epoch (`after_cancel_epoch` runs; `after_epoch` does not)."
+
+class CancelBatchException(Exception):
+    "Raised by a callback to skip the rest of a batch (`after_cancel_batch` runs, then `after_batch`)."
 
 class NonFiniteError(RuntimeError):
     "The loss or the weights became NaN or infinite; training stopped."
@@ -37,8 +43,9 @@ class Callback:
     def load_state_dict(self, sd:dict): pass
 
 # %% ../nbs/05_learner.ipynb #b0d7252b
-_EVENTS = ('before_fit after_fit after_cancel_fit before_epoch after_epoch before_train after_train before_valid '
-           'after_valid before_batch after_predict after_loss after_backward after_step after_batch').split()
+_EVENTS = ('before_fit after_fit after_cancel_fit cleanup_fit before_epoch after_epoch after_cancel_epoch before_train '
+           'after_train before_valid after_valid before_batch after_predict after_loss after_backward after_step '
+           'after_cancel_batch after_batch').split()
 
 class Learner:
     "Runs fit → epoch → batch, calling its callbacks' `before_*`/`after_*` methods."
@@ -55,7 +62,7 @@ class Learner:
         self.fwd = None   # what the forward pass calls, when a callback wraps the model (e.g. `DDPCB`); else `model`
         self.add_cbs(cbs)
     def add_cbs(self, cbs):
-        "Add callbacks (each gets `learn` = self)."
+        "Add callbacks (each gets `learn` = self while the learner runs it)."
         for cb in cbs: cb.learn = self; self.cbs.append(cb)
         self._index()
         return self
@@ -82,30 +89,35 @@ class Learner:
 @patch
 def one_batch(self:Learner):
     "Forward, loss, and (training) backward and step."
-    self('before_batch')
-    self.preds = (self.fwd or self.model)(self.xb); self('after_predict')
-    self.loss = self.data_loss = self.loss_func(self.preds, self.yb); self('after_loss')
-    if self.training:
-        self.loss.backward(); self('after_backward')
-        self.opt.step(); self('after_step')
-        self.opt.zero_grad(set_to_none=True)
+    try:
+        self('before_batch')
+        self.preds = (self.fwd or self.model)(self.xb); self('after_predict')
+        self.loss = self.data_loss = self.loss_func(self.preds, self.yb); self('after_loss')
+        if self.training:
+            self.loss.backward(); self('after_backward')
+            self.opt.step(); self('after_step')
+    except CancelBatchException: self('after_cancel_batch')
+    finally:
+        if self.training: self.opt.zero_grad(set_to_none=True)
     self('after_batch')
 
 @patch
 def one_epoch(self:Learner):
     "One pass over the training data, then one over the validation data."
     self.record = {'epoch': self.epoch}
-    self('before_epoch')
-    for self.training, dl in ((True, self.dls.train), (False, self.dls.valid)):
-        if dl is None: continue
-        ph = 'train' if self.training else 'valid'
-        self.model.train(self.training); self.dl = dl
-        if hasattr(dl, 'set_epoch'): dl.set_epoch(self.epoch)
-        self(f'before_{ph}')
-        with torch.set_grad_enabled(self.training):
-            for self.iter, (self.xb, self.yb) in enumerate(dl): self.one_batch()
-        self(f'after_{ph}')
-    self('after_epoch')
+    try:
+        self('before_epoch')
+        for self.training, dl in ((True, self.dls.train), (False, self.dls.valid)):
+            if dl is None: continue
+            ph = 'train' if self.training else 'valid'
+            self.model.train(self.training); self.dl = dl
+            if hasattr(dl, 'set_epoch'): dl.set_epoch(self.epoch)
+            self(f'before_{ph}')
+            with torch.set_grad_enabled(self.training):
+                for self.iter, (self.xb, self.yb) in enumerate(dl): self.one_batch()
+            self(f'after_{ph}')
+        self('after_epoch')
+    except CancelEpochException: self('after_cancel_epoch')
 
 @patch
 def fit(self:Learner,
@@ -114,15 +126,19 @@ def fit(self:Learner,
        ):
     "Train for `n_epochs` epochs."
     self.add_cbs(cbs)
+    for cb in self.cbs: cb.learn = self
     self.n_epochs, self.start_epoch = n_epochs, 0
-    self.opt = self.opt_func(self.params(), lr=self.lr)
     try:
+        self.opt = self.opt_func(self.params(), lr=self.lr)
         try:
             self('before_fit')
             for self.epoch in range(self.start_epoch, n_epochs): self.one_epoch()
         except CancelFitException: self('after_cancel_fit')
         self('after_fit')
-    finally: self.remove_cbs(cbs)
+    finally:   # runs on success, cancel and error alike (progress bars closed, wrappers undone)
+        self('cleanup_fit')
+        self.remove_cbs(cbs)
+        for cb in [*self.cbs, *cbs]: cb.learn = None   # no callback keeps the learner alive after fit
     return self
 
 # %% ../nbs/05_learner.ipynb #fa858994
@@ -229,7 +245,7 @@ class ProgressCB(Callback):
         if self.pbar is not None: self.pbar.update(1)
     def _close(self):
         if self.pbar is not None: self.pbar.close(); self.pbar = None
-    after_train = after_valid = after_cancel_fit = _close
+    after_train = after_valid = cleanup_fit = _close
     def after_epoch(self):
         if not self.lines: return
         r = self.learn.record
@@ -355,6 +371,14 @@ def _set_rng_state(s:dict):
     if s.get('cuda') and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
 
 # %% ../nbs/05_learner.ipynb #1c869382
+def _keyed(cbs:list)->list:
+    "[(checkpoint key, callback)]: the callback's `name`, and `name_2`, `name_3`, … for further ones of the same name (in order)."
+    seen, out = {}, []
+    for c in cbs:
+        n = seen[c.name] = seen.get(c.name, 0) + 1
+        out.append((c.name if n == 1 else f'{c.name}_{n}', c))
+    return out
+
 class CheckpointCB(Callback):
     "Saves the full training state atomically after each epoch (the one before stays as `checkpoint.prev.pt`); with `resume`, continues."
     order = 30
@@ -367,7 +391,7 @@ class CheckpointCB(Callback):
     def state(self)->dict:
         "The checkpoint's content."
         l = self.learn
-        cbs = {c.name: sd for c in l.cbs if c is not self and (sd := c.state_dict()) is not None}
+        cbs = {k: sd for k, c in _keyed(l.cbs) if c is not self and (sd := c.state_dict()) is not None}
         return dict(format=CKPT_FORMAT, epoch=l.epoch, n_epochs=l.n_epochs, model=l.model.state_dict(),
                     opt=l.opt.state_dict(), cbs=cbs, rng=_rng_state(), meta=self.meta)
     def before_fit(self):
@@ -377,8 +401,8 @@ class CheckpointCB(Callback):
         l, (ck, _, note) = self.learn, read_checkpoint(self.path)
         if note: print(f"resume: {note}", file=sys.stderr)
         l.model.load_state_dict(ck['model']); l.opt.load_state_dict(ck['opt'])
-        for c in l.cbs:
-            if c.name in ck['cbs']: c.load_state_dict(ck['cbs'][c.name])
+        for k, c in _keyed(l.cbs):
+            if k in ck['cbs']: c.load_state_dict(ck['cbs'][k])
         _set_rng_state(ck['rng'])
         l.start_epoch = self.saved_epoch = ck['epoch'] + 1
     def after_epoch(self):
