@@ -17,12 +17,12 @@ from .split import make_regularizer, REGULARIZERS, MODES, HardConcrete, Regulari
 from .recipes import RECIPES, KEYS, INITS, GROUP_COSTS, get_recipe, default_recipe, scale_schedule, init_weights
 from .learner import (Learner, Callback, DeviceCB, MetricsCB, RegCB, SchedCB, EMACB, GuardCB, ProgressCB, CheckpointCB,
                            NonFiniteError, multistep, evaluate, model_summary, load_checkpoint, read_checkpoint, atomic_save,
-                           rank_world, AutocastCB, ChannelsLastCB, CompileCB, AMP_DTYPES)
+                           rank_world, AutocastCB, ChannelsLastCB, CompileCB, AMP_DTYPES, MaskCB)
 from .ddp import DDPCB, torchrun_env, init_distributed, close_distributed
 
 # %% auto #0
 __all__ = ['PENALTIES', 'RUN_KEYS', 'l0sgl_train', 'setup_of', 'make_config', 'pick_device', 'recorded_config', 'check_out',
-           'make_reg', 'build', 'MaskCB', 'finetune', 'layer_stats', 'measure', 'w_authors', 'sizes', 'plot_curves',
+           'make_reg', 'build', 'finetune', 'layer_stats', 'measure', 'w_authors', 'sizes', 'plot_curves',
            'plot_layers', 'plot_filters', 'summary', 'train']
 
 # %% ../nbs/20_cli.ipynb #2e2430fa
@@ -212,15 +212,6 @@ def build(
     return Learner(model, dls, lr=cfg['lr'], cbs=cbs, opt_func=_opt_func(cfg, model, dls.n_train)), reg
 
 # %% ../nbs/20_cli.ipynb #4bd7d4f6
-class MaskCB(Callback):
-    "After every optimizer step, zero again what was zero when fitting began (exact sparsity is kept)."
-    order = 5
-    def __init__(self, params:list): self.ps = [p for p in params if p.requires_grad]
-    def before_fit(self):
-        with torch.no_grad(): self.masks = [p.ne(0).to(p.dtype) for p in self.ps]
-    def after_step(self):
-        with torch.no_grad(): torch._foreach_mul_(self.ps, self.masks)
-
 def finetune(
     model:nn.Module,  # the finalized (exactly sparse) model, trained in place
     dls,              # the run's data loaders

@@ -16,7 +16,7 @@ from fastcore.basics import patch
 __all__ = ['AMP_DTYPES', 'CKPT_FORMAT', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'NonFiniteError',
            'Callback', 'Learner', 'rank_world', 'all_sum', 'evaluate', 'model_summary', 'MetricsCB', 'DeviceCB',
            'ProgressCB', 'RegCB', 'multistep', 'SchedCB', 'EMACB', 'AutocastCB', 'ChannelsLastCB', 'CompileCB',
-           'atomic_save', 'CheckpointCB', 'load_checkpoint', 'prev_path', 'read_checkpoint', 'GuardCB']
+           'MaskCB', 'atomic_save', 'CheckpointCB', 'load_checkpoint', 'prev_path', 'read_checkpoint', 'GuardCB']
 
 # %% ../nbs/05_learner.ipynb #a567c3e9
 class CancelFitException(Exception):
@@ -346,6 +346,16 @@ class CompileCB(Callback):
     def before_fit(self): self.prev = self.learn.fwd; self.learn.fwd = torch.compile(self.learn.fwd or self.learn.model, **self.kw)
     def after_fit(self): self.learn.fwd = self.prev
     after_cancel_fit = after_fit
+
+# %% ../nbs/05_learner.ipynb #b1c2d3e2
+class MaskCB(Callback):
+    "After every optimizer step, zero again what was zero when fitting began (exact sparsity is kept)."
+    order = 5
+    def __init__(self, params:list): self.ps = [p for p in params if p.requires_grad]   # the parameters to keep sparse
+    def before_fit(self):
+        with torch.no_grad(): self.masks = [p.ne(0).to(p.dtype) for p in self.ps]
+    def after_step(self):
+        with torch.no_grad(): torch._foreach_mul_(self.ps, self.masks)
 
 # %% ../nbs/05_learner.ipynb #7963ce24
 CKPT_FORMAT = 'l0sgl.ckpt/1'
