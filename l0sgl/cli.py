@@ -17,7 +17,7 @@ from .split import make_regularizer, REGULARIZERS, MODES, HardConcrete, Regulari
 from .recipes import RECIPES, KEYS, INITS, GROUP_COSTS, get_recipe, default_recipe, scale_schedule, init_weights
 from .learner import (Learner, Callback, DeviceCB, MetricsCB, RegCB, SchedCB, EMACB, GuardCB, ProgressCB, CheckpointCB,
                            NonFiniteError, multistep, evaluate, model_summary, load_checkpoint, read_checkpoint, atomic_save,
-                           rank_world, AutocastCB, ChannelsLastCB, CompileCB, AMP_DTYPES, MaskCB)
+                           rank_world, AutocastCB, ChannelsLastCB, CompileCB, MaskCB)
 from .ddp import DDPCB, torchrun_env, init_distributed, close_distributed
 
 # %% auto #0

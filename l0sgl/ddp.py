@@ -53,5 +53,4 @@ class DDPCB(Callback):
         if not gs: return
         flat = all_sum(torch.cat([g.flatten() for g in gs])).div_(self.world)
         for g, f in zip(gs, flat.split([g.numel() for g in gs])): g.copy_(f.view_as(g))
-    def after_fit(self): self.learn.fwd = None
-    after_cancel_fit = after_fit
+    # no after_fit: `fit` puts `learn.fwd` back itself

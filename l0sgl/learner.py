@@ -59,7 +59,7 @@ class Learner:
                 ):
         self.model, self.dls, self.loss_func, self.lr, self.opt_func = model, dls, loss_func, lr, opt_func
         self.cbs, self.opt, self.epoch, self.start_epoch, self.n_epochs = [], None, 0, 0, 0
-        self.fwd = None   # what the forward pass calls, when a callback wraps the model (e.g. `DDPCB`); else `model`
+        self.fwd = None   # what the forward pass calls when callbacks wrap the model during a fit (DDP, autocast, compile); else `model`
         self.add_cbs(cbs)
     def add_cbs(self, cbs):
         "Add callbacks (each gets `learn` = self while the learner runs it)."
@@ -127,7 +127,7 @@ def fit(self:Learner,
     "Train for `n_epochs` epochs."
     self.add_cbs(cbs)
     for cb in self.cbs: cb.learn = self
-    self.n_epochs, self.start_epoch = n_epochs, 0
+    self.n_epochs, self.start_epoch, fwd = n_epochs, 0, self.fwd
     try:
         self.opt = self.opt_func(self.params(), lr=self.lr)
         try:
@@ -135,8 +135,9 @@ def fit(self:Learner,
             for self.epoch in range(self.start_epoch, n_epochs): self.one_epoch()
         except CancelFitException: self('after_cancel_fit')
         self('after_fit')
-    finally:   # runs on success, cancel and error alike (progress bars closed, wrappers undone)
+    finally:   # runs on success, cancel and error alike (progress bars closed, the forward's wrappers undone)
         self('cleanup_fit')
+        self.fwd = fwd
         self.remove_cbs(cbs)
         for cb in [*self.cbs, *cbs]: cb.learn = None   # no callback keeps the learner alive after fit
     return self
@@ -328,9 +329,7 @@ class AutocastCB(Callback):
     def __init__(self, dtype:str='bf16'):
         if dtype not in AMP_DTYPES: raise ValueError(f"amp must be one of {', '.join(AMP_DTYPES)}; got {dtype!r}")
         self.dtype = AMP_DTYPES[dtype]
-    def before_fit(self): self.prev = self.learn.fwd; self.learn.fwd = _Autocast(self.prev or self.learn.model, self.dtype)
-    def after_fit(self): self.learn.fwd = self.prev
-    after_cancel_fit = after_fit
+    def before_fit(self): self.learn.fwd = _Autocast(self.learn.fwd or self.learn.model, self.dtype)   # `fit` undoes it
 
 class ChannelsLastCB(Callback):
     "4-D weights and input batches in `channels_last` memory format."
@@ -343,9 +342,7 @@ class CompileCB(Callback):
     "Compile the forward pass with `torch.compile`."
     order = -3
     def __init__(self, **kw): self.kw = kw   # passed to `torch.compile` (mode, backend, dynamic, ...)
-    def before_fit(self): self.prev = self.learn.fwd; self.learn.fwd = torch.compile(self.learn.fwd or self.learn.model, **self.kw)
-    def after_fit(self): self.learn.fwd = self.prev
-    after_cancel_fit = after_fit
+    def before_fit(self): self.learn.fwd = torch.compile(self.learn.fwd or self.learn.model, **self.kw)   # `fit` undoes it
 
 # %% ../nbs/05_learner.ipynb #b1c2d3e2
 class MaskCB(Callback):

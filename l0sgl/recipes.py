@@ -23,21 +23,22 @@ _BASE = dict(penalty='l0', mode='paper', opt='adam', lr=1e-3, bs=100, epochs=REF
              init='torch', ema=0., group_cost='none', target_macs=None)
 
 # %% ../nbs/08_recipes.ipynb #0031b960
+_WRN = dict(_BASE, opt='sgd', lr=0.1, bs=128, lam=0.001, beta0=0.04, milestones=(60, 120, 160), gamma=0.2, period=20, wd=5e-4)
+# the authors' WRN optimizer, schedule, λ and β (shared by `wrn` and the `authors` recipe's WRN variant)
+
 RECIPES = {
     'default': dict(_BASE, epochs=30, models=('lenet5', 'cnn'),
                     about="the library's quick default: SGL0, 30 epochs, beta0 500"),
     'authors': dict(_BASE, beta0=2.5, grow='conv', init='kaiming', wd_bias=5e-4, models=('lenet5', 'wrn'),
                     about="the authors' scripts (Official_Nonconvex_SGL): LeNet-5, and Wide-ResNets",
-                    by_family={'wrn': dict(_BASE, opt='sgd', lr=0.1, bs=128, lam=0.001, beta0=0.04, milestones=(60, 120, 160),
-                                           gamma=0.2, period=20, wd=5e-4, wd_reg=0., ema=0.99, init='kaiming')}),
+                    by_family={'wrn': dict(_WRN, wd_reg=0., ema=0.99, init='kaiming')}),
     'louizos': dict(_BASE, penalty='l0hc', milestones=(), ema=0.999, prior=5e-4, init='kaiming0', models=('lenet5',),
                     about="Louizos et al.'s hard-concrete L0, lambda 0.1/N"),
     'louizos-sep': dict(_BASE, penalty='l0hc', milestones=(), ema=0.999, prior=5e-4, init='kaiming0', lam=(10., 0.5, 0.1, 0.1),
                         models=('lenet5',), about="Louizos et al.'s hard-concrete L0, per-layer lambda"),
     'compact': dict(_BASE, lam=1., beta0=5000., group_cost='macs', models=('lenet5',),
                     about="this library's small-and-accurate LeNet-5: cost-aware SGL0, 200 epochs"),
-    'wrn': dict(_BASE, opt='sgd', lr=0.1, bs=128, lam=0.001, beta0=0.04, milestones=(60, 120, 160), gamma=0.2, period=20,
-                wd=5e-4, models=('wrn',), about="Wide-ResNets: the authors' optimizer, schedule, lambda and beta (weight decay on every layer, no EMA)"),
+    'wrn': dict(_WRN, models=('wrn',), about="Wide-ResNets: the authors' optimizer, schedule, lambda and beta (weight decay on every layer, no EMA)"),
 }
 DEFAULT = {k: RECIPES['default'][k] for k in ('lam', 'beta0', 'growth', 'period', 'grow', 'scale')}   # the classes' defaults
 
