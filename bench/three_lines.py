@@ -13,14 +13,11 @@ from l0sgl.data import get_dls
 from l0sgl.models import get_model
 from l0sgl.split import SparseGroupSplit
 from l0sgl.groups import model_stats
+from l0sgl.learner import evaluate
 
 def to_rgb32(x): return F.pad(x, (2, 2, 2, 2)).expand(-1, 3, -1, -1)
 
-@torch.no_grad()
-def accuracy(model, dl, f):
-    model.eval(); n = c = 0
-    for xb, yb in dl: c += (model(f(xb)).argmax(1) == yb).sum().item(); n += len(yb)
-    return 100 * c / n
+def accuracy(model, dl, f): return 100 * evaluate(model, ((f(xb), yb) for xb, yb in dl))[1]   # in eval mode, without autograd
 
 def run(name, epochs, n_train):
     torch.manual_seed(0)

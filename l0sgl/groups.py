@@ -4,12 +4,13 @@
 
 # %% ../nbs/01_groups.ipynb #d586739f
 from __future__ import annotations
+import numbers
 import torch, torch.nn as nn
 from torch import Tensor
 
 # %% auto #0
 __all__ = ['REG_TYPES', 'LINEAR_AXIS', 'reg_layers', 'group_axis', 'group_view', 'group_dims', 'group_norms', 'follower_bn',
-           'group_extras', 'model_stats']
+           'group_extras', 'format_arch', 'parse_arch', 'model_stats']
 
 # %% ../nbs/01_groups.ipynb #fc3d8c58
 REG_TYPES = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.Linear)
@@ -115,6 +116,27 @@ def group_extras(
         if ps: res[name] = ps
     return res
 
+# %% ../nbs/01_groups.ipynb #7626368c
+def format_arch(
+    groups,  # kept groups of each regularized layer, in order (non-negative integers)
+)->str:      # e.g. '20-50-800-500'; '' when there is no layer
+    "The architecture string: the kept groups of each regularized layer joined by '-'."
+    gs = list(groups) if isinstance(groups, (list, tuple)) or hasattr(groups, '__next__') else None
+    if gs is None or not all(isinstance(g, numbers.Integral) and not isinstance(g, bool) and g >= 0 for g in gs):
+        raise ValueError(f"groups must be non-negative integers (kept groups per layer); got {groups if gs is None else gs!r}")
+    return '-'.join(map(str, gs))
+
+def parse_arch(
+    arch:str,        # an architecture string, e.g. '20-50-800-500'
+    n:int|None=None, # how many layers it must have (None: any number)
+)->list:             # kept groups per layer, e.g. [20, 50, 800, 500]
+    "The kept groups per layer of an architecture string (the inverse of `format_arch`)."
+    parts = arch.split('-') if isinstance(arch, str) and arch else []
+    if not isinstance(arch, str) or not all(p.isascii() and p.isdigit() for p in parts):
+        raise ValueError(f"arch must be non-negative integers joined by '-', e.g. '20-50-800-500'; got {arch!r}")
+    if n is not None and len(parts) != n: raise ValueError(f"arch must have {n} layers; got {len(parts)} in {arch!r}")
+    return [int(p) for p in parts]
+
 # %% ../nbs/01_groups.ipynb #140a52e6
 def _counts(w:Tensor, axis:int, tol:float)->Tensor:
     "[zero weights, zero groups] of `w` as a 2-vector (on w's device)."
@@ -133,7 +155,7 @@ def model_stats(
     for n, m in reg_layers(model, filter):
         ax = group_axis(m, linear_axis if isinstance(m, nn.Linear) else None)
         rows.append((n, m, ax))
-    if not rows: return dict(weight_sparsity=0., group_sparsity=0., arch='', n_weights=0, n_zero_weights=0, n_groups=0, n_zero_groups=0, layers=[])
+    if not rows: return dict(weight_sparsity=0., group_sparsity=0., arch=format_arch([]), n_weights=0, n_zero_weights=0, n_groups=0, n_zero_groups=0, layers=[])
     with torch.no_grad():
         cs = [_counts(m.weight, ax, tol) for _, m, ax in rows]
         cnt = torch.stack([c.to(cs[0].device) for c in cs]).tolist()      # one read from the device
@@ -142,5 +164,5 @@ def model_stats(
               for (n, m, ax), (zw, zg) in zip(rows, cnt)]
     tot = lambda k: sum(d[k] for d in layers)
     return dict(weight_sparsity=tot('zero_weights')/tot('weights'), group_sparsity=tot('zero_groups')/tot('groups'),
-                arch='-'.join(str(d['active_groups']) for d in layers), n_weights=tot('weights'), n_zero_weights=tot('zero_weights'),
+                arch=format_arch(d['active_groups'] for d in layers), n_weights=tot('weights'), n_zero_weights=tot('zero_weights'),
                 n_groups=tot('groups'), n_zero_groups=tot('zero_groups'), layers=layers)

@@ -163,18 +163,24 @@ def evaluate(
     model:nn.Module,            # the network
     dl,                         # iterable of (xb, yb)
     loss_func=F.cross_entropy,  # mean loss over a batch
-)->tuple:                       # (mean loss, accuracy in [0, 1])
-    "Loss and accuracy of `model` (in eval mode) over `dl`."
-    was, s = model.training, None
+    n:int|None=None,            # stop after the batch that brings the count to `n` samples or more (None: all of `dl`)
+    preds:bool=False,           # also return the outputs, concatenated over the batches (this process's)
+)->tuple:                       # (mean loss, accuracy in [0, 1]), and the outputs when `preds`
+    "Loss and accuracy of `model` (in eval mode) over `dl` (or its first `n` samples), optionally with its outputs."
+    was, s, ps = model.training, None, []
     model.eval()
-    with torch.no_grad():
-        for xb, yb in dl:
-            p = model(xb)
-            if s is None: s = _sums(p.device)
-            _acc_batch(s, p, yb, loss_func(p, yb))
-    model.train(was)
-    l, c, n = all_sum(s).tolist()   # every process evaluated its share of each batch
-    return l/n, c/n
+    try:
+        with torch.no_grad():
+            for xb, yb in dl:
+                p = model(xb)
+                if s is None: s = _sums(p.device)
+                _acc_batch(s, p, yb, loss_func(p, yb))
+                if preds: ps.append(p)
+                if n is not None and s[2] >= n: break
+    finally: model.train(was)
+    if s is None: raise ValueError("dl yielded no batch: nothing to evaluate")
+    l, c, k = all_sum(s).tolist()   # every process evaluated its share of each batch
+    return (l/k, c/k, torch.cat(ps)) if preds else (l/k, c/k)
 
 def model_summary(model:nn.Module)->dict:
     "Sparsity numbers of `model` from `l0sgl.groups.model_stats` (empty if that module is missing)."

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import json, math
 from pathlib import Path
+from .groups import parse_arch
 
 # %% auto #0
 __all__ = ['REQUIRED', 'LENET5_DENSE_MACS', 'LENET5_TARGETS', 'PUBLISHED_LENET5', 'load_run', 'load_runs', 'repo_root',
@@ -158,7 +159,7 @@ def lenet5_macs(
     arch:str,  # "conv1-conv2-fc1_in-fc2_in", e.g. "20-50-800-500"
 )->int:        # multiply-accumulates per 28×28 image
     "MACs of a LeNet-5-Caffe pruned to `arch`."
-    c1, c2, f1, f2 = map(int, arch.split('-'))
+    c1, c2, f1, f2 = parse_arch(arch, 4)
     return 25*576*c1 + 25*64*c1*c2 + f1*f2 + 10*f2
 
 # %% ../nbs/07_results.ipynb #aa07113f

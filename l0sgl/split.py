@@ -430,7 +430,7 @@ class HardConcrete(Regularizer):
                  model:nn.Module,         # the network
                  n_train:int,             # N, training-set size
                  lam:float|list=DEFAULT['lam'], # λ per layer: penalty λ/N per expected non-zero weight
-                 temperature:float=2/3,   # β of the hard concrete
+                 temperature:float=2/3,   # τ, the hard concrete's temperature (Louizos et al.'s β)
                  gamma:float=-0.1,        # stretch: lower end (< 0)
                  zeta:float=1.1,          # stretch: upper end (> 1)
                  droprate_init:float=0.5, # initial probability of a closed gate, in (0, 1): log α ~ N(log((1−p)/p), 0.01²)

@@ -10,7 +10,9 @@ import torch, torch.nn as nn
 from fastcore.script import call_parse
 from .compress import thin, save, thin_report, format_report, latency, ThinError
 from .models import from_spec, regularized
+from .groups import format_arch
 from .data import get_dls, canon, DataError
+from .learner import evaluate
 
 # %% auto #0
 __all__ = ['run_model', 'reg_arch', 'compare', 'thin_run', 'l0sgl_thin']
@@ -27,10 +29,9 @@ def run_model(
         why = str(e).splitlines()[0] if 'weights_only' not in str(e) else 'not a file torch can read'
         raise ValueError(f"{f} is damaged ({why}): rewrite it by running the run's l0sgl_train command again with --resume "
                          "(a finished run is re-measured from its checkpoint.pt), or restore it from git") from None
-    sd = dict(d['state_dict']) if 'state_dict' in d else {k: v for k, v in d.items() if isinstance(v, torch.Tensor)}
-    spec = d.get('model_spec') or d.get('spec')
-    if spec is None: raise ValueError(f"{f} has no model_spec: cannot rebuild the network")
-    m = from_spec(spec); m.load_state_dict(sd)
+    if not (isinstance(d, dict) and 'state_dict' in d and 'model_spec' in d):
+        raise ValueError(f"{f} has no state_dict and model_spec (it was not written by l0sgl_train): cannot rebuild the network")
+    m = from_spec(d['model_spec']); m.load_state_dict(d['state_dict'])
     return m.eval()
 
 # %% ../nbs/21_thin.ipynb #5bac31cd
@@ -41,7 +42,7 @@ def reg_arch(
     "Kept groups of each regularized layer in `thinned`: output channels of a conv, input features of a linear."
     t = model if thinned is None else thinned
     w = lambda n: t.get_submodule(n).weight
-    return '-'.join(str(w(n).shape[0] if isinstance(m, nn.Conv2d) else w(n).shape[1]) for n, m in regularized(model))
+    return format_arch(w(n).shape[0] if isinstance(m, nn.Conv2d) else w(n).shape[1] for n, m in regularized(model))
 
 # %% ../nbs/21_thin.ipynb #f8dd2554
 def compare(
@@ -50,23 +51,17 @@ def compare(
     dl,                 # iterable of (xb, yb)
     n:int|None=None,    # stop after about `n` samples (None: all)
 )->dict:                # max_abs_diff, acc_dense, acc_thinned, pred_changes, n
-    "Run both models over `dl`: largest logit difference, accuracies and changed predictions."
-    diff, cd, ct, ch, seen = 0., 0, 0, 0, 0
-    with torch.no_grad():
-        for xb, yb in dl:
-            a, b = dense(xb), thinned(xb)
-            diff = max(diff, (a - b).abs().max().item())
-            pa, pb = a.argmax(1), b.argmax(1)
-            cd += (pa == yb).sum().item(); ct += (pb == yb).sum().item(); ch += (pa != pb).sum().item(); seen += len(yb)
-            if n is not None and seen >= n: break
-    return dict(max_abs_diff=diff, acc_dense=cd / seen, acc_thinned=ct / seen, pred_changes=ch, n=seen)
+    "Run both models over `dl` (`l0sgl.learner.evaluate`): largest logit difference, accuracies and changed predictions."
+    (_, acc_d, a), (_, acc_t, b) = (evaluate(m, dl, n=n, preds=True) for m in (dense, thinned))
+    return dict(max_abs_diff=(a - b).abs().max().item(), acc_dense=acc_d, acc_thinned=acc_t,
+                pred_changes=(a.argmax(1) != b.argmax(1)).sum().item(), n=len(a))
 
 # %% ../nbs/21_thin.ipynb #c8348364
 def _data_cfg(cfg:dict, data, root):
-    "Data set name, root and normalization of a run (arguments override the run's config)."
-    name = data or cfg.get('data') or cfg.get('dataset')
+    "Data set name and root of a run (arguments override the run's config)."
+    name = data or cfg.get('data')
     if name is None: raise ValueError("the run's config names no data set: pass --data")
-    return name, root or cfg.get('root') or cfg.get('data_root'), cfg.get('normalize')
+    return name, root or cfg.get('root')
 
 def _lat(dense, thinned, x, bss, reps):
     "Median latency (ms) of both models at each batch size in `bss` (inputs repeat `x` as needed)."
@@ -101,7 +96,7 @@ def thin_run(
     try: cfg = json.loads((run/'metrics.json').read_text()).get('config', {})
     except (json.JSONDecodeError, UnicodeDecodeError, AttributeError) as e:
         raise ValueError(f"{run/'metrics.json'} is damaged ({e}): rewrite it by running the run's l0sgl_train command again with --resume") from None
-    name, droot, norm = _data_cfg(cfg, data, root)
+    name, droot = _data_cfg(cfg, data, root)
     if data and cfg.get('data') and canon(data) != cfg['data'] and not force:
         raise ValueError(f"the run was trained on {cfg['data']}; --data {data} would check it on other images (pass --force to do it anyway)")
     old = run/'thin.json'
@@ -115,10 +110,10 @@ def thin_run(
             if n_test is not None and n_old and n_test < n_old:
                 raise ValueError(f"{old} was checked on {n_old:,} test images; --n_test {n_test} checks fewer: pass --force to replace it")
     dense = run_model(run)
-    dl = get_dls(name, root=droot, normalize=norm, valid_bs=1000).valid
+    dl = get_dls(name, root=droot, valid_bs=1000).valid
     x0 = next(iter(dl))[0]
     thinned = thin(dense, x0[:2], border=border)
-    if device != 'cpu': dl = get_dls(name, root=droot, normalize=norm, valid_bs=1000, device=device).valid
+    if device != 'cpu': dl = get_dls(name, root=droot, valid_bs=1000, device=device).valid
     chk = compare(copy.deepcopy(dense).to(device), copy.deepcopy(thinned).to(device), dl, n_test)
     if chk['max_abs_diff'] > 1e-4: raise ThinError(f"thinned model differs on the test set by {chk['max_abs_diff']:.3g}")
     save(thinned, run/'thinned.pt')
