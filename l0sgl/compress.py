@@ -6,13 +6,17 @@
 from __future__ import annotations
 import copy, json, math, operator, importlib, inspect, time
 from types import SimpleNamespace
+from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F, torch.fx as fx
 from torch import Tensor
 from torch.fx.node import _get_qualified_name
 
 # %% auto #0
-__all__ = ['count_params', 'count_macs', 'ThinError', 'AddMap', 'Gather', 'fx_trace', 'thin', 'explain', 'save', 'load',
-           'layer_table', 'latency', 'thin_report', 'format_report']
+__all__ = ['HANDLERS', 'UNKNOWN', 'count_params', 'count_macs', 'ThinError', 'AddMap', 'Gather', 'fx_trace', 'Handler',
+           'register', 'Placeholder', 'GetAttr', 'Meta', 'Unknown', 'Output', 'Conv', 'Linear', 'GroupedConv',
+           'BatchNorm', 'AddMapH', 'GatherH', 'Act', 'Reduce', 'Flat', 'View', 'Elementwise', 'Cat', 'Narrow', 'Chunk',
+           'StochasticDepth', 'ChannelShuffle', 'Plan', 'thin', 'explain', 'save', 'load', 'layer_table', 'latency',
+           'thin_report', 'format_report']
 
 # %% ../nbs/06_compress.ipynb #3bc2494e
 _CONVS = (nn.Conv1d, nn.Conv2d, nn.Conv3d)
@@ -114,80 +118,369 @@ _FLAT, _VIEWS = {torch.flatten, 'flatten'}, {torch.reshape, 'view', 'reshape'}
 _CATS = {torch.cat, torch.concat, torch.concatenate}
 _SQUEEZE = {'unsqueeze', 'squeeze', torch.unsqueeze, torch.squeeze}
 
-# %% ../nbs/06_compress.ipynb #295dde93
-def _kind_module(m, n, calls, xs, shp):
-    "Kind of a `call_module` node `n` running module `m`."
-    if calls[n.target] > 1 and (any(True for _ in m.parameters()) or isinstance(m, (AddMap, Gather))):
-        return 'unknown', f"module {n.target} is called {calls[n.target]} times"
-    if isinstance(m, _CONVS):
-        if m.groups == 1: return 'conv', None
-        if m.groups == m.in_channels == m.out_channels: return 'dwconv', None
-        return 'unknown', f"grouped conv {n.target} (groups={m.groups}) is not thinned"
-    if isinstance(m, nn.Linear): return ('linear', None) if len(xs) == 2 else ('unknown', f"linear {n.target} on a {len(xs)}-d input")
-    if isinstance(m, nn.modules.batchnorm._BatchNorm):
-        ok = m.track_running_stats and m.running_mean is not None
-        return ('bn', None) if ok else ('unknown', f"batch norm {n.target} without running statistics")
-    if isinstance(m, AddMap): return 'addmap', None
-    if isinstance(m, Gather): return 'gather', None
-    if isinstance(m, nn.Flatten): return 'flat' if len(shp) == 2 else 'view', None
-    if isinstance(m, _ACTS): return 'act', None
-    return 'unknown', f"module {n.target} ({type(m).__name__}) is not known to act per channel"
+# %% ../nbs/06_compress.ipynb #8643f768
+class Handler:
+    "How one kind of node treats channels (dim 1): its detection, channel atoms, constant mask and slicing, in one place."
+    kind = '?'          # the name `explain` and the tests use
+    opaque = False      # the analysis cannot see through it: new atoms, pinned (inputs, constants, unknown ops)
+    per_channel = False # output channel c depends on input channel c only (same batch and channel sizes)
+    weighted = False    # reads its input channels through a weight: constants fold there, live reads block
+    late = False        # sliced after all other nodes (it replaces the node, which the others' slicing still reads)
+    def match(self, n, c)->bool|str: return False # True: mine; a string: opaque, for this reason; False: not mine
+    def atoms(self, n, c): return c.A[n.args[0]]  # the output's channel atoms (default: the input's, one to one)
+    def const(self, n, c): return c.M[n.args[0]]  # which output channels are constant (default: the input's)
+    def rewrite(self, gm, n)->bool: return False  # before the analysis: replace `n` by simpler nodes (True: done)
+    def value(self, I, n, args, kw): return getattr(I, n.op)(n.target, args, kw)  # its output on probe values
+    def thin(self, gm, n, p): pass                # apply plan `p` to node `n` (slice its module, fix its arguments)
 
-# %% ../nbs/06_compress.ipynb #17f3168c
-def _kind_op(n, tgt, xs, shp):
-    "Kind of a `call_function`/`call_method` node `n` with target `tgt`, input shape `xs`, output shape `shp`."
-    others = [a for a in _nodes((n.args[1:], n.kwargs)) if _shape(a) is not None]
-    arg = lambda i, k, d=None: n.args[i] if len(n.args) > i else n.kwargs.get(k, d)
-    if tgt in _ACT_FNS or tgt in _ACT_METHODS: return 'act' if not others else 'unknown'
-    if tgt in _RED: return 'red' if arg(1, 'dim') is not None and not others and not _dims(arg(1, 'dim'), len(xs)) & {0, 1} else 'unknown'
-    if tgt in _FLAT or tgt in _VIEWS:
-        if len(shp) == 2 and shp[0] == xs[0] and shp[1] == math.prod(xs[1:]): return 'flat'
-        return 'view' if shp[:2] == xs[:2] else 'unknown'
-    if tgt is operator.getitem:
-        i = n.args[1]
-        return 'act' if isinstance(i, tuple) and len(i) >= 2 and i[:2] == (slice(None),)*2 and not others else 'unknown'
-    if tgt in _SQUEEZE:
-        d = arg(1, 'dim')
-        return 'act' if d is not None and not _dims(d, max(len(xs), len(shp))) & {0, 1} else 'unknown'
-    if tgt in _EW:
-        ranks = [len(_shape(a)) for a in _nodes((n.args, n.kwargs)) if _shape(a) is not None]
-        return 'ew' if all(r == len(shp) or r <= len(shp) - 2 for r in ranks) else 'unknown'
-    if tgt in _CATS:
-        xs_ = [_shape(a) for a in n.args[0]]
-        if all(s is not None and len(s) == len(shp) for s in xs_):
-            if arg(1, 'dim', 0) % len(shp) == 1: return 'cat'
-            if all(s[1] == shp[1] for s in xs_): return 'ew'
-    return 'unknown'
+HANDLERS = []  # tried in order; the first that claims a node owns it; a node none claims is `unknown`
 
-# %% ../nbs/06_compress.ipynb #6dd4feb1
+def register(
+    h:Handler,             # an instance
+    before:str|None=None,  # insert ahead of the handler of this kind (default: append)
+)->Handler:
+    "Add `h` to `HANDLERS`, replacing a handler of the same kind: supporting one more op is adding one handler."
+    HANDLERS[:] = [o for o in HANDLERS if o.kind != h.kind]
+    i = next((j for j, o in enumerate(HANDLERS) if o.kind == before), len(HANDLERS))
+    HANDLERS.insert(i, h); return h
+
+# %% ../nbs/06_compress.ipynb #1276ab48
+class _Opaque(Handler):
+    opaque, full, reason = True, False, None
+    def why(self, n): return self.reason
+
+class Placeholder(_Opaque):
+    "A model input: its channels stay."
+    kind, reason = 'placeholder', 'model input'
+    def match(self, n, c): return n.op == 'placeholder'
+
+class GetAttr(_Opaque):
+    "A constant tensor of the model: its channels stay, and its value is known exactly."
+    kind, full = 'get_attr', True
+    def match(self, n, c): return n.op == 'get_attr'
+    def why(self, n): return f'constant {n.target}'
+
+class Meta(_Opaque):
+    "Reads no channel values: `x.dim()`, `x.size(0)`, `x.dtype`, `x.device`, `x.shape[0]`."
+    kind, reason = 'meta', 'meta'
+    def match(self, n, c):
+        if n.op == 'call_method' and (n.target == 'dim' or n.target == 'size' and n.args[1:] == (0,)): return True
+        if n.op == 'call_function' and n.target is getattr:
+            if n.args[1] in ('dtype', 'device'): return True
+            if n.args[1] == 'shape':
+                return all(u.target is operator.getitem and u.args[1] == 0 for u in n.users) or f"{n.name} reads the channel count"
+        return False
+
+class Unknown(_Opaque):
+    "What no handler claims: every channel of its inputs and its output stays."
+    kind = 'unknown'
+    def why(self, n): return f"{n.name} ({_tname(n)}) is not known to act per channel"
+
+class Output(_Opaque):
+    "The graph's output: the channels it returns stay."
+    kind, reason = 'output', 'model output'
+    def match(self, n, c): return n.op == 'output'
+
+UNKNOWN = Unknown()
+_FIRST = (Output(), Placeholder(), GetAttr(), Meta())   # claimed before any shape check; not in `HANDLERS`
+
+# %% ../nbs/06_compress.ipynb #352ab62d
+def _used(m):
+    "Bool [out, in / groups]: which input channels (features) each output row of conv/linear `m` reads."
+    w = m.weight.detach()
+    return (w.flatten(2).abs().sum(2) if w.dim() > 2 else w.abs()) != 0
+
+# %% ../nbs/06_compress.ipynb #faf6cc57
+class Conv(Handler):
+    "`nn.Conv1d/2d/3d` with groups 1: new channels, each reading all input channels."
+    kind, weighted = 'conv', True
+    def match(self, n, c): return isinstance(c.m, _CONVS) and c.m.groups == 1
+    def atoms(self, n, c): return c.U.new(n.meta['l0']['shape'][1])
+    def const(self, n, c): return ~(c.used(n) & ~c.M[n.args[0]]).any(1)
+    def value(self, I, n, args, kw):
+        x, shp = args[0], n.meta['l0']['shape']
+        if x.any(): return super().value(I, n, args, kw)
+        b = I.fetch_attr(n.target).bias                  # an all-zero probe in: the bias everywhere, no convolution
+        out = torch.zeros(shp, dtype=x.dtype, device=x.device)
+        return out if b is None else out + b.detach().view(1, -1, *[1] * (len(shp) - 2))
+    def thin(self, gm, n, p): _thin_layer(gm, n, p)
+
+class Linear(Conv):
+    "`nn.Linear` on a 2-d input: new features, each reading all input features."
+    kind = 'linear'
+    def match(self, n, c): return isinstance(c.m, nn.Linear) and (len(c.xs) == 2 or f"linear {n.target} on a {len(c.xs)}-d input")
+
+# %% ../nbs/06_compress.ipynb #5a13a813
+class GroupedConv(Handler):
+    "A conv with groups > 1 (depthwise too): group g's outputs read only group g's inputs, so a group goes whole or stays."
+    kind = 'gconv'
+    def match(self, n, c): return isinstance(c.m, _CONVS) and c.m.groups > 1 and c.shp[0] == c.xs[0]
+    def atoms(self, n, c):
+        m = c.gm.get_submodule(n.target); g = c.A[n.args[0]].view(m.groups, -1)
+        for j in range(1, g.shape[1]): c.U.union(g[:, 0], g[:, j])      # a group's inputs and outputs: one class
+        return g[:, 0].repeat_interleave(m.out_channels // m.groups)
+    def const(self, n, c):
+        m = c.gm.get_submodule(n.target)
+        Mi = c.M[n.args[0]].view(m.groups, -1).repeat_interleave(m.out_channels // m.groups, 0)
+        return ~(c.used(n) & ~Mi).any(1)
+    def thin(self, gm, n, p):
+        m = gm.get_submodule(n.target); ko = p.keep[n].to(m.weight.device)
+        kg = int(ko.view(m.groups, -1)[:, 0].sum())
+        _set_module(gm, n.target, _new_like(m, m.weight.detach()[ko], None if m.bias is None else m.bias.detach()[ko], kg))
+
+# %% ../nbs/06_compress.ipynb #752a4b0f
+class BatchNorm(Handler):
+    "BatchNorm in eval mode with running statistics: per channel."
+    kind, per_channel = 'bn', True
+    def match(self, n, c):
+        if not isinstance(c.m, nn.modules.batchnorm._BatchNorm): return False
+        return (c.m.track_running_stats and c.m.running_mean is not None) or f"batch norm {n.target} without running statistics"
+    def thin(self, gm, n, p): _set_module(gm, n.target, _slice_bn(gm.get_submodule(n.target), p.keep[n]))
+
+class AddMapH(Handler):
+    "`AddMap`, a folded position-dependent bias: per channel."
+    kind, per_channel = 'addmap', True
+    def match(self, n, c): return isinstance(c.m, AddMap)
+    def thin(self, gm, n, p): m = gm.get_submodule(n.target); m.map = m.map[:, p.keep[n].to(m.map.device)]
+
+class GatherH(Handler):
+    "`Gather`: output feature j is input feature idx[j]."
+    kind = 'gather'
+    def match(self, n, c): return isinstance(c.m, Gather)
+    def atoms(self, n, c): return c.A[n.args[0]][c.gm.get_submodule(n.target).idx.cpu()]
+    def const(self, n, c): return c.M[n.args[0]][c.gm.get_submodule(n.target).idx.cpu()]
+    def thin(self, gm, n, p):
+        m = gm.get_submodule(n.target)
+        pos = torch.cumsum(p.keep[n.args[0]].to(m.idx.device).long(), 0) - 1
+        m.idx = pos[m.idx[p.keep[n].to(m.idx.device)]]
+
+for h in (Conv(), Linear(), GroupedConv(), BatchNorm(), AddMapH(), GatherH()): register(h)
+
+# %% ../nbs/06_compress.ipynb #4e01047a
+def _others(n): return [a for a in _nodes((n.args[1:], n.kwargs)) if _shape(a) is not None]
+def _arg(n, i, k, d=None): return n.args[i] if len(n.args) > i else n.kwargs.get(k, d)
+
+class Act(Handler):
+    "Activations, dropout, pooling, `contiguous`/`to`, `x[:, :, ...]`, squeeze/unsqueeze of the trailing dims: per channel."
+    kind, per_channel = 'act', True
+    def match(self, n, c):
+        if n.op == 'call_module': return isinstance(c.m, _ACTS)
+        t = n.target
+        if t in _ACT_FNS or t in _ACT_METHODS: return not _others(n)
+        if t is operator.getitem:
+            i = n.args[1]
+            return isinstance(i, tuple) and len(i) >= 2 and i[:2] == (slice(None),)*2 and not _others(n)
+        if t in _SQUEEZE: d = _arg(n, 1, 'dim'); return d is not None and not _dims(d, max(len(c.xs), len(c.shp))) & {0, 1}
+        return False
+
+class Reduce(Handler):
+    "Means, sums, max and min over dims other than batch and channel: per channel."
+    kind, per_channel = 'red', True
+    def match(self, n, c):
+        if n.op == 'call_module' or n.target not in _RED: return False
+        d = _arg(n, 1, 'dim'); return d is not None and not _others(n) and not _dims(d, len(c.xs)) & {0, 1}
+
+class Flat(Handler):
+    "flatten / view to (N, C·S): channel c becomes features c·S … (c+1)·S − 1."
+    kind, late = 'flat', True
+    def match(self, n, c):
+        if not (isinstance(c.m, nn.Flatten) or n.op != 'call_module' and (n.target in _FLAT or n.target in _VIEWS)): return False
+        return len(c.shp) == 2 and c.shp[0] == c.xs[0] and c.shp[1] == math.prod(c.xs[1:])
+    def atoms(self, n, c): a = c.A[n.args[0]]; return a.repeat_interleave(n.meta['l0']['shape'][1] // len(a))
+    def const(self, n, c): m = c.M[n.args[0]]; return m.repeat_interleave(n.meta['l0']['shape'][1] // len(m))
+    def thin(self, gm, n, p): _flatten_view(gm, n, False)
+
+class View(Handler):
+    "A reshape of the trailing dims only, (N, C, …) → (N, C, …'): per channel."
+    kind, per_channel, late = 'view', True, True
+    def match(self, n, c):
+        if not (isinstance(c.m, nn.Flatten) or n.op != 'call_module' and (n.target in _FLAT or n.target in _VIEWS)): return False
+        return c.shp[:2] == c.xs[:2]
+    def thin(self, gm, n, p): _flatten_view(gm, n, True)
+
+def _flatten_view(gm, n, keep_trailing):
+    "A view with literal sizes → `flatten` (+ `unflatten` of the trailing dims): no hard-coded channel count."
+    if n.op == 'call_module' or n.target not in _VIEWS: return
+    g = gm.graph
+    with g.inserting_before(n):
+        a = g.call_function(torch.flatten, (n.args[0], 1))
+        if keep_trailing: a = g.call_method('unflatten', (a, 1, (-1,) + n.meta['l0']['shape'][2:]))
+    n.replace_all_uses_with(a); old = _nodes(n.args); g.erase_node(n)
+    for o in old:
+        if not o.users and o.op == 'call_method' and o.target == 'size': g.erase_node(o)
+
+for h in (Act(), Reduce(), Flat(), View()): register(h)
+
+# %% ../nbs/06_compress.ipynb #34051619
+class Elementwise(Handler):
+    "`+ − × ÷`, max/min (and `cat` off the channel dim): the operands' channels coupled one to one."
+    kind = 'ew'
+    def match(self, n, c):
+        if n.op == 'call_module': return False
+        if n.target in _EW:
+            ranks = [len(_shape(a)) for a in _nodes((n.args, n.kwargs)) if _shape(a) is not None]
+            return all(r == len(c.shp) or r <= len(c.shp) - 2 for r in ranks)
+        if n.target in _CATS:
+            xs = [_shape(a) for a in n.args[0]]
+            return all(s is not None and len(s) == len(c.shp) for s in xs) and _arg(n, 1, 'dim', 0) % len(c.shp) != 1 \
+                   and all(s[1] == c.shp[1] for s in xs)
+        return False
+    def _main(self, n, c):
+        shp = n.meta['l0']['shape']
+        ops = [a for a in _nodes((n.args, n.kwargs)) if c.A.get(a) is not None]
+        return ops, [a for a in ops if len(c.A[a]) == shp[1] and len(_shape(a)) == len(shp)]
+    def atoms(self, n, c):
+        ops, main = self._main(n, c)
+        for a in main[1:]: c.U.union(c.A[main[0]], c.A[a])
+        for a in ops:
+            if a not in main: c.U.pin(c.A[a], f"broadcast over channels in {n.name}")
+        return c.A[main[0]] if main else c.U.new(n.meta['l0']['shape'][1], f"output of {n.name}")
+    def const(self, n, c):
+        shp = n.meta['l0']['shape']; m = torch.ones(shp[1], dtype=torch.bool)    # every operand constant there
+        for a in _nodes((n.args, n.kwargs)):
+            if a in c.M and len(c.M[a]) == shp[1] and len(_shape(a)) == len(shp): m = m & c.M[a]
+            elif _shape(a) is not None and not c.full.get(a, False): m = torch.zeros_like(m)
+        return m
+
+class Cat(Handler):
+    "`torch.cat` on dim 1: the channels of the operands, concatenated."
+    kind = 'cat'
+    def match(self, n, c):
+        if n.op == 'call_module' or n.target not in _CATS: return False
+        xs = [_shape(a) for a in n.args[0]]
+        return all(s is not None and len(s) == len(c.shp) for s in xs) and _arg(n, 1, 'dim', 0) % len(c.shp) == 1
+    def atoms(self, n, c): return torch.cat([c.A[a] for a in n.args[0]])
+    def const(self, n, c): return torch.cat([c.M[a] for a in n.args[0]])
+
+for h in (Elementwise(), Cat()): register(h)
+
+# %% ../nbs/06_compress.ipynb #658d18c6
+def _ints(*a): return all(isinstance(v, int) and not isinstance(v, bool) for v in a)
+
+class Narrow(Handler):
+    "`torch.narrow(x, 1, start, length)` / `x.narrow(1, …)`: a contiguous run of the input's channels."
+    kind = 'narrow'
+    def match(self, n, c):
+        if n.op == 'call_module' or n.target not in (torch.narrow, 'narrow'): return False
+        d, s, l = (_arg(n, i, k) for i, k in ((1, 'dim'), (2, 'start'), (3, 'length')))
+        return _ints(d, s, l) and d % len(c.xs) == 1 and s >= 0 and not _others(n)
+    def _run(self, n): return n.args[2], n.args[3]
+    def atoms(self, n, c): s, l = self._run(n); return c.A[n.args[0]][s:s + l]
+    def const(self, n, c): s, l = self._run(n); return c.M[n.args[0]][s:s + l]
+    def thin(self, gm, n, p):
+        s, l = self._run(n); k = p.keep[n.args[0]]
+        n.args = (n.args[0], 1, int(k[:s].sum()), int(k[s:s + l].sum()))
+
+class Chunk(Handler):
+    "`chunk`/`split` on dim 1, read by indexing: rewritten as one `narrow` per piece."
+    kind = 'chunk'
+    def rewrite(self, gm, n):
+        if n.op == 'call_module' or n.target not in (torch.chunk, torch.split, 'chunk', 'split'): return False
+        x, val = n.args[0], n.meta['l0']['val']
+        if not (isinstance(x, fx.Node) and _shape(x) and isinstance(val, (tuple, list)) and all(isinstance(t, Tensor) for t in val)): return False
+        if _arg(n, 2, 'dim', 0) % len(_shape(x)) != 1: return False
+        if not all(u.target is operator.getitem and isinstance(u.args[1], int) for u in n.users): return False
+        starts = [0]
+        for t in val: starts.append(starts[-1] + t.shape[1])
+        g = gm.graph
+        for u in list(n.users):
+            i = u.args[1] % len(val)
+            with g.inserting_before(u): a = g.call_function(torch.narrow, (x, 1, starts[i], val[i].shape[1]))
+            a.meta['l0'] = u.meta['l0']; u.replace_all_uses_with(a); g.erase_node(u)
+        g.erase_node(n); return True
+
+for h in (Narrow(), Chunk()): register(h)
+
+# %% ../nbs/06_compress.ipynb #3b5348b4
+def _is_fn(t, name, mod): return getattr(t, '__name__', None) == name and (getattr(t, '__module__', None) or '').startswith(mod)
+
+class StochasticDepth(Handler):
+    "`torchvision.ops.stochastic_depth` in eval mode is the identity: the node is dropped."
+    kind = 'stochastic_depth'
+    def rewrite(self, gm, n):
+        if not (n.op == 'call_function' and _is_fn(n.target, 'stochastic_depth', 'torchvision.ops')): return False
+        if _arg(n, 3, 'training', True) is not False: return False
+        n.replace_all_uses_with(n.args[0]); gm.graph.erase_node(n); return True
+
+_SHUFFLES = {getattr(torch, 'channel_shuffle', None), getattr(torch, 'native_channel_shuffle', None), getattr(F, 'channel_shuffle', None)} - {None}
+
+def _shuffle_perm(C, g): return torch.arange(C).view(g, C // g).T.reshape(C)   # output channel j is input channel perm[j]
+
+class ChannelShuffle(Handler):
+    """Channel shuffle — `nn.ChannelShuffle`, `F.channel_shuffle`, or written out as view (N, g, C/g, …) →
+    transpose(1, 2) → view (N, C, …) as torchvision's ShuffleNet does — is a fixed permutation: rewritten as a `Gather`."""
+    kind = 'channel_shuffle'
+    def _src(self, gm, n):
+        "(input node, groups) when `n` ends a channel shuffle."
+        if n.op == 'call_module':
+            m = gm.get_submodule(n.target)
+            return (n.args[0], m.groups) if isinstance(m, nn.ChannelShuffle) else None
+        if n.target in _SHUFFLES: return n.args[0], _arg(n, 1, 'groups')
+        if n.target not in _VIEWS and n.target not in _FLAT: return None
+        t = n.args[0]
+        if isinstance(t, fx.Node) and t.target == 'contiguous': t = t.args[0]
+        if not (isinstance(t, fx.Node) and t.target in (torch.transpose, 'transpose') and {*t.args[1:3]} == {1, 2}): return None
+        v = t.args[0]
+        if not (isinstance(v, fx.Node) and v.target in _VIEWS and isinstance(v.args[0], fx.Node)): return None
+        x, sx, sv, sn = v.args[0], _shape(v.args[0]), _shape(v), _shape(n)
+        if None in (sx, sv, sn) or len(sx) < 2 or sn != sx or len(sv) != len(sx) + 1: return None
+        if sv[0] != sx[0] or sv[1] * sv[2] != sx[1] or sv[3:] != sx[2:]: return None
+        return x, sv[1]
+    def rewrite(self, gm, n):
+        s = self._src(gm, n)
+        if s is None or not isinstance(s[0], fx.Node) or not isinstance(s[1], int): return False
+        x, g = s; C = _shape(x)[1]
+        name = f"{n.name}_shuffle"; gm.add_submodule(name, Gather(_shuffle_perm(C, g).to(n.meta['l0']['device'])))
+        with gm.graph.inserting_before(n): a = gm.graph.call_module(name, (x,))
+        a.meta['l0'] = n.meta['l0']; n.replace_all_uses_with(a); _erase_dead(gm.graph, n); return True
+
+def _erase_dead(g, n):
+    "Erase `n` and, recursively, the arguments it leaves unused (never in-place methods)."
+    todo = [n]
+    while todo:
+        m = todo.pop()
+        if m.users or m.op not in ('call_function', 'call_method') or (m.op == 'call_method' and m.target.endswith('_')): continue
+        args = _nodes((m.args, m.kwargs)); g.erase_node(m); todo += args
+
+for h in (StochasticDepth(), ChannelShuffle()): register(h, before='ew')
+
+# %% ../nbs/06_compress.ipynb #25ed4b91
 def _kind(gm, n, calls):
-    "What node `n` does to channels: (kind, reason it is kept or None)."
-    if n.op in ('placeholder', 'output', 'get_attr'): return n.op, None
-    if n.op == 'call_method' and (n.target == 'dim' or n.target == 'size' and n.args[1:] == (0,)): return 'meta', None
-    if n.op == 'call_function' and n.target is getattr:
-        if n.args[1] in ('dtype', 'device'): return 'meta', None
-        if n.args[1] == 'shape' and all(u.target is operator.getitem and u.args[1] == 0 for u in n.users): return 'meta', None
-        return 'unknown', f"{n.name} reads the channel count"
+    "The handler that owns node `n`, and the reason its channels stay (or None)."
+    for h in _FIRST:
+        if (r := h.match(n, None)): return (h, None) if r is True else (UNKNOWN, r)
+    m = gm.get_submodule(n.target) if n.op == 'call_module' else None
     shp, x = _shape(n), (n.args[0] if n.args else None)
-    xs = _shape(x) if isinstance(x, fx.Node) else None
-    if n.target in _CATS or n.target in _EW: xs = shp                   # operands checked by _kind_op
-    if shp is None or xs is None or len(shp) < 2 or len(xs) < 2: return 'unknown', None
-    if n.op == 'call_module': k, why = _kind_module(gm.get_submodule(n.target), n, calls, xs, shp)
-    else: k, why = _kind_op(n, n.target, xs, shp), None
-    if k in ('bn', 'act', 'red', 'addmap', 'view', 'dwconv') and shp[:2] != xs[:2]: return 'unknown', None
-    return k, why
+    xs = shp if n.target in _CATS or n.target in _EW else (_shape(x) if isinstance(x, fx.Node) else None)
+    if shp is None or xs is None or len(shp) < 2 or len(xs) < 2: return UNKNOWN, None
+    if m is not None and calls[n.target] > 1 and (any(True for _ in m.parameters()) or isinstance(m, (AddMap, Gather))):
+        return UNKNOWN, f"module {n.target} is called {calls[n.target]} times"
+    c = SimpleNamespace(gm=gm, m=m, shp=shp, xs=xs)
+    for h in HANDLERS:
+        if not (r := h.match(n, c)): continue
+        if r is not True: return UNKNOWN, r
+        return (h, None) if not h.per_channel or shp[:2] == xs[:2] else (UNKNOWN, None)
+    return UNKNOWN, (f"module {n.target} ({type(m).__name__}) is not known to act per channel" if m is not None else None)
 
 def _kinds(gm):
-    "Kind of every node of `gm` (after a `_Rec` run)."
+    "The handler (and reason) of every node of `gm` (after a `_Rec` run)."
     calls = {}
     for n in gm.graph.nodes:
         if n.op == 'call_module': calls[n.target] = calls.get(n.target, 0) + 1
     return {n: _kind(gm, n, calls) for n in gm.graph.nodes}
 
-# %% ../nbs/06_compress.ipynb #bd50d931
+def _rewrite(gm):
+    "Let every handler simplify the graph (drop eval-mode identities, make shuffles and chunks explicit); True if it changed."
+    changed = False
+    while True:
+        done = next((True for n in list(gm.graph.nodes) for h in HANDLERS if h.rewrite(gm, n)), False)
+        if not done: return changed
+        changed = True
+
+# %% ../nbs/06_compress.ipynb #19ba7b2d
 class _Atoms:
     "Union-find over channel atoms; a pinned root carries the reason why its channels must stay."
-    def __init__(self): self.parent, self.why = [], {}
+    def __init__(self): self.parent, self.why, self._root = [], {}, None
     def new(self, n, why=None):
         i = len(self.parent); self.parent.extend(range(i, i + n)); ids = torch.arange(i, i + n)
         if why: self.pin(ids, why)
@@ -197,6 +490,7 @@ class _Atoms:
         while p[i] != i: p[i] = p[p[i]]; i = p[i]
         return i
     def union(self, a, b):
+        self._root = None
         for x, y in zip(a.tolist(), b.tolist()):
             rx, ry = self.find(x), self.find(y)
             if rx == ry: continue
@@ -204,78 +498,74 @@ class _Atoms:
             if ry in self.why: self.why.setdefault(rx, self.why.pop(ry))
     def pin(self, ids, why):
         for i in ids.tolist(): self.why.setdefault(self.find(i), why)
-    def roots(self, ids): return torch.tensor([self.find(i) for i in ids.tolist()], dtype=torch.long)
+    def roots(self, ids):
+        "The class (root atom) of each atom in `ids`, all at once."
+        if self._root is None or len(self._root) < len(self.parent):
+            r = torch.tensor(self.parent, dtype=torch.long)
+            while not torch.equal(nr := r[r], r): r = nr
+            self._root = r
+        return self._root[ids]
 
-# %% ../nbs/06_compress.ipynb #33f21a3e
+# %% ../nbs/06_compress.ipynb #3c4caa61
 def _atoms(gm, K):
     "Channel atoms of every node that has a channel dim (dim 1)."
     U, A = _Atoms(), {}
+    c = SimpleNamespace(gm=gm, A=A, U=U)
     def pin_args(n, why):
         for a in _nodes((n.args, n.kwargs)):
             if A.get(a) is not None: U.pin(A[a], why)
     for n in gm.graph.nodes:
-        if n.op == 'output': pin_args(n, 'model output'); continue
-        (k, why), shp, x = K[n], n.meta['l0']['shape'], (n.args[0] if n.args else None)
-        C = shp[1] if shp is not None and len(shp) >= 2 else None
-        if k in ('unknown', 'meta', 'placeholder', 'get_attr'):
-            why = {'placeholder': 'model input', 'get_attr': f'constant {n.target}', 'meta': 'meta'}.get(
-                k, why or f"{n.name} ({_tname(n)}) is not known to act per channel")
-            if k == 'unknown': pin_args(n, why)
+        h, why = K[n]
+        if h.kind == 'output': pin_args(n, h.reason); continue
+        shp = n.meta['l0']['shape']; C = shp[1] if shp is not None and len(shp) >= 2 else None
+        if h.opaque:
+            why = why or h.why(n)
+            if h is UNKNOWN: pin_args(n, why)
             A[n] = None if C is None else U.new(C, why)
-        elif k in ('conv', 'linear'): A[n] = U.new(C)
-        elif k in ('dwconv', 'bn', 'act', 'red', 'addmap', 'view'): A[n] = A[x]
-        elif k == 'flat': A[n] = A[x].repeat_interleave(C // len(A[x]))
-        elif k == 'gather': A[n] = A[x][gm.get_submodule(n.target).idx.cpu()]
-        elif k == 'cat': A[n] = torch.cat([A[a] for a in n.args[0]])
-        elif k == 'ew':
-            ops = [a for a in _nodes((n.args, n.kwargs)) if A.get(a) is not None]
-            main = [a for a in ops if len(A[a]) == C and len(_shape(a)) == len(shp)]
-            for a in main[1:]: U.union(A[main[0]], A[a])
-            for a in ops:
-                if a not in main: U.pin(A[a], f"broadcast over channels in {n.name}")
-            A[n] = A[main[0]] if main else U.new(C, f"output of {n.name}")
+        else: A[n] = h.atoms(n, c)
     return U, A
 
-# %% ../nbs/06_compress.ipynb #098147a0
-def _used(m):
-    "Bool [out, in]: which input channels (features) each output row of conv/linear `m` reads."
-    w = m.weight.detach()
-    return (w.flatten(2).abs().sum(2) if w.dim() > 2 else w.abs()) != 0
+# %% ../nbs/06_compress.ipynb #822929e6
+def _used_cache(gm):
+    "node → `_used` of its conv/linear module (on the CPU), computed once per plan."
+    cache = {}
+    def used(n):
+        if n not in cache: cache[n] = _used(gm.get_submodule(n.target)).cpu()
+        return cache[n]
+    return used
 
-def _const_mask(gm, n, k, M, full, shp):
-    "Which output channels of node `n` (kind `k`) are constant, given its inputs' masks `M`."
-    x = n.args[0]
-    if k in ('conv', 'linear'): return ~(_used(gm.get_submodule(n.target)).cpu() & ~M[x]).any(1)
-    if k == 'dwconv': return M[x] | ~_used(gm.get_submodule(n.target)).cpu().any(1)
-    if k in ('bn', 'act', 'red', 'addmap', 'view'): return M[x]
-    if k == 'flat': return M[x].repeat_interleave(shp[1] // len(M[x]))
-    if k == 'gather': return M[x][gm.get_submodule(n.target).idx.cpu()]
-    if k == 'cat': return torch.cat([M[a] for a in n.args[0]])
-    c = torch.ones(shp[1], dtype=torch.bool)               # ew: every operand constant there
-    for a in _nodes((n.args, n.kwargs)):
-        if a in M and len(M[a]) == shp[1] and len(_shape(a)) == len(shp): c = c & M[a]
-        elif _shape(a) is not None and not full.get(a, False): c = torch.zeros_like(c)
-    return c
+_IOPS = {operator.iadd, operator.isub, operator.imul, operator.itruediv, operator.setitem}
 
-# %% ../nbs/06_compress.ipynb #e4697b5a
-def _probe(gm, K, A):
+def _inplace(gm, n):
+    "Can node `n` write into one of its inputs?"
+    if n.op == 'call_module': return bool(getattr(gm.get_submodule(n.target), 'inplace', False))
+    if n.op == 'call_method': return n.target.endswith('_')
+    return n.target in _IOPS or bool(n.kwargs.get('inplace')) or getattr(n.target, '__name__', '').endswith('_')
+
+def _nodes_vals(args, kw):
+    out = []; torch.utils._pytree.tree_map(lambda t: out.append(t) if isinstance(t, Tensor) else None, (args, kw)); return out
+
+def _probe(gm, K, A, used=None):
     "Probe values (constant channels exact, live ones zero) and constant masks of every node."
     I, P, M, full = fx.Interpreter(gm), {}, {}, {}
+    c = SimpleNamespace(gm=gm, M=M, full=full, used=used or _used_cache(gm))
     for n in gm.graph.nodes:
-        if n.op == 'output': continue
-        k, meta = K[n][0], n.meta['l0']
+        h, meta = K[n][0], n.meta['l0']
+        if h.kind == 'output': continue
         if meta['shape'] is None: P[n] = meta['val']; continue
-        shp, ch = meta['shape'], A.get(n) is not None
-        if k in ('placeholder', 'unknown', 'meta', 'get_attr'):
-            full[n] = k == 'get_attr'
-            P[n] = I.fetch_attr(n.target) if full[n] else torch.zeros(shp, dtype=meta['dtype'], device=meta['device'])
-            if ch: M[n] = torch.full((shp[1],), full[n])
+        shp = meta['shape']
+        if h.opaque:
+            full[n] = h.full
+            P[n] = I.fetch_attr(n.target) if h.full else torch.zeros(shp, dtype=meta['dtype'], device=meta['device'])
+            if A.get(n) is not None: M[n] = torch.full((shp[1],), h.full)
             continue
-        args, kw = fx.node.map_arg((n.args, n.kwargs), lambda a: P[a].clone() if isinstance(P[a], Tensor) else P[a])
-        out = getattr(I, n.op)(n.target, args, kw)
-        c = _const_mask(gm, n, k, M, full, shp)
-        out[:, ~c.to(out.device)] = 0
-        P[n], M[n], full[n] = out, c, bool(c.all())
+        cp = _inplace(gm, n)                                  # an in-place op must not change its inputs' probes
+        args, kw = fx.node.map_arg((n.args, n.kwargs), lambda a: P[a].clone() if cp and isinstance(P[a], Tensor) else P[a])
+        out = h.value(I, n, args, kw)
+        if not cp and (out._base is not None or any(out is v for v in _nodes_vals(args, kw))): out = out.clone()  # no aliasing
+        cm = h.const(n, c)
+        out[:, ~cm.to(out.device)] = 0
+        P[n], M[n], full[n] = out, cm, bool(cm.all())
     return P, M
 
 # %% ../nbs/06_compress.ipynb #68f4a730
@@ -301,20 +591,32 @@ def _uniform(Y):
     Yf = Y.flatten(2); tol = 1e-6 * (1 + Yf.abs().amax((1, 2)))
     return ((Yf.amax(2) - Yf.amin(2)) <= tol[:, None]).all(1).cpu()
 
-# %% ../nbs/06_compress.ipynb #5821a821
-def _block_live(gm, cons, R, M, blocked):
+# %% ../nbs/06_compress.ipynb #05ff0168
+def _block_live(gm, cons, R, M, blocked, used):
     "Block every class that a consumer in `cons` reads, with nonzero weights, while it is live."
     for n in cons:
-        x = n.args[0]; nz = _used(gm.get_submodule(n.target)).any(0).cpu()
-        for q in R[x][nz & ~M[x]].unique().tolist(): blocked.setdefault(q, f"used by {n.target}")
+        x = n.args[0]
+        for q in R[x][used(n).any(0) & ~M[x]].unique().tolist(): blocked.setdefault(q, f"used by {n.target}")
 
-def _check_folds(gm, cons, R, M, P, blocked, border):
+def _no_zero_pad(m):
+    "Does conv/linear `m` see a uniform input as uniform (no zero padding)?"
+    if isinstance(m, nn.Linear) or m.padding_mode != 'zeros': return True
+    return m.padding == 'valid' or isinstance(m.padding, tuple) and not any(m.padding)
+
+def _check_folds(gm, cons, R, M, P, blocked, border, used):
     "{(consumer, class): is its constant contribution uniform}; blocks non-uniform ones unless border='map'."
-    uni = {}
+    uni, bl = {}, torch.tensor(sorted(blocked), dtype=torch.long)
     for n in cons:
         m, x = gm.get_submodule(n.target), n.args[0]
-        cand = _used(m).any(0).cpu() & M[x] & ~torch.isin(R[x], torch.tensor(list(blocked), dtype=torch.long))
-        idx = cand.nonzero().flatten()
+        idx = (used(n).any(0) & M[x] & ~torch.isin(R[x], bl)).nonzero().flatten()
+        if not len(idx): continue
+        v = P[x][0, idx.to(P[x].device)].flatten(1) if P[x].dim() > 2 else None
+        easy = torch.ones(len(idx), dtype=torch.bool) if v is None else (v == 0).all(1).cpu()   # zero: adds nothing
+        if v is not None and _no_zero_pad(m):          # a uniform constant without zero padding stays uniform
+            easy |= ((v.amax(1) - v.amin(1)) <= 1e-6 * (1 + v.abs().amax(1))).cpu()
+        cls = R[x][idx]; hard = torch.isin(cls, cls[~easy].unique())
+        for q in cls[~hard].unique().tolist(): uni[n, q] = True
+        idx = idx[hard]
         if not len(idx): continue
         qs, pos = R[x][idx].unique(return_inverse=True)
         bs, Y = max(1, 2**24 // (m.weight.shape[0] * P[x][0, 0].numel() * 2)), 0
@@ -327,7 +629,7 @@ def _check_folds(gm, cons, R, M, P, blocked, border):
                 blocked.setdefault(q, f"constant channel, not uniform after the zero padding of {n.target} (border='map' folds it)")
     return uni
 
-# %% ../nbs/06_compress.ipynb #1ac73174
+# %% ../nbs/06_compress.ipynb #3cad814b
 def _keep_last(R, blocked):
     "Never empty a tensor: keep the first channel of a node that would lose all of them."
     for n, r in R.items():
@@ -338,28 +640,45 @@ def _gathers(gm, cons, K, keep):
     out = {}
     for n in cons:
         x = n.args[0]
-        if K[n][0] != 'linear': continue
+        if K[n][0].kind != 'linear': continue
         w = gm.get_submodule(n.target).weight.detach()
         z = (w[keep[n].to(w.device)][:, keep[x].to(w.device)].abs().sum(0) == 0).cpu()
         if z.all(): z[0] = False
         if z.any(): out[n] = ~z
     return out
 
-# %% ../nbs/06_compress.ipynb #dcbc6f9d
+# %% ../nbs/06_compress.ipynb #e8431ecc
+@dataclass
+class Plan:
+    "What `thin` does to a graph, as `_plan` found it."
+    kinds:dict    # node → (its `Handler`, the reason its channels stay or None)
+    classes:dict  # node → the channel class of each of its channels (LongTensor)
+    probes:dict   # node → its probe value: constant channels exact, live ones 0
+    const:dict    # node → which of its channels are constant (bool)
+    blocked:dict  # class → why it stays
+    uniform:dict  # (consumer, class) → is the class's constant contribution to it the same at every position
+    removed:Tensor# the classes that go
+    keep:dict     # node → which of its channels stay (bool)
+    gathers:dict  # linear node → which of its kept input features it still reads (bool), where some are all zero
+    used:object   # node → which input channels each row of its conv/linear reads (`_used`, cached)
+    @property
+    def todo(self)->bool: return bool(len(self.removed) or self.gathers)
+
 def _plan(gm, x, border='keep', gather=True):
     "Analyse `gm` on `x`: the channel classes to remove, the constants to fold, the features to gather."
     _Rec(gm).run(x)
-    K = _kinds(gm); U, A = _atoms(gm, K); P, M = _probe(gm, K, A)
+    if _rewrite(gm): _Rec(gm).run(x)
+    K, used = _kinds(gm), _used_cache(gm)
+    U, A = _atoms(gm, K); P, M = _probe(gm, K, A, used)
     R = {n: U.roots(a) for n, a in A.items() if a is not None}
-    blocked, cons = dict(U.why), [n for n in gm.graph.nodes if K[n][0] in ('conv', 'linear')]
-    _block_live(gm, cons, R, M, blocked)
-    uni = _check_folds(gm, cons, R, M, P, blocked, border)
+    blocked, cons = dict(U.why), [n for n in gm.graph.nodes if K[n][0].weighted]
+    _block_live(gm, cons, R, M, blocked, used)
+    uni = _check_folds(gm, cons, R, M, P, blocked, border, used)
     _keep_last(R, blocked)
-    removed = torch.tensor(sorted(set().union(*[r.tolist() for r in R.values()]) - blocked.keys()), dtype=torch.long)
+    allq = torch.cat(list(R.values())).unique().tolist() if R else []
+    removed = torch.tensor(sorted(set(allq) - blocked.keys()), dtype=torch.long)
     keep = {n: ~torch.isin(r, removed) for n, r in R.items()}
-    gathers = _gathers(gm, cons, K, keep) if gather else {}
-    return SimpleNamespace(K=K, R=R, P=P, M=M, blocked=blocked, uni=uni, removed=removed, keep=keep,
-                           gathers=gathers, todo=bool(len(removed) or gathers))
+    return Plan(K, R, P, M, blocked, uni, removed, keep, _gathers(gm, cons, K, keep) if gather else {}, used)
 
 # %% ../nbs/06_compress.ipynb #611956fa
 def _set_module(gm, target, m):
@@ -368,39 +687,40 @@ def _set_module(gm, target, m):
 
 def _new_like(m, w, b, groups=1):
     "A conv/linear with `m`'s settings, weight `w` and bias `b` (None: no bias)."
-    if isinstance(m, nn.Linear): new = nn.Linear(w.shape[1], w.shape[0], bias=b is not None, device=w.device, dtype=w.dtype)
-    else: new = type(m)(w.shape[1] * groups, w.shape[0], m.kernel_size, m.stride, m.padding, m.dilation, groups,
-                        bias=b is not None, padding_mode=m.padding_mode, device=w.device, dtype=w.dtype)
+    mk = lambda *a, **k: nn.utils.skip_init(type(m), *a, bias=b is not None, device=w.device, dtype=w.dtype, **k)  # no random init
+    if isinstance(m, nn.Linear): new = mk(w.shape[1], w.shape[0])
+    else: new = mk(w.shape[1] * groups, w.shape[0], m.kernel_size, m.stride, m.padding, m.dilation, groups, padding_mode=m.padding_mode)
     new.weight.data.copy_(w)
     if b is not None: new.bias.data.copy_(b)
     return new.train(m.training)
 
 def _slice_bn(m, k):
     "Copy of BatchNorm `m` with only the channels `k`."
-    new = copy.deepcopy(m); new.num_features = int(k.sum())
+    new = copy.copy(m); new._parameters, new._buffers = dict(m._parameters), dict(m._buffers)
+    new.num_features = int(k.sum())
     for name, t in [*m.named_parameters(recurse=False), *m.named_buffers(recurse=False)]:
-        if t is None or t.dim() == 0: continue
-        v = t.detach()[k.to(t.device)].clone()
+        if t is None: continue
+        v = t.detach().clone() if t.dim() == 0 else t.detach()[k.to(t.device)]
         if name in new._parameters: new._parameters[name] = nn.Parameter(v, t.requires_grad)
         else: new._buffers[name] = v
     return new
 
-# %% ../nbs/06_compress.ipynb #8cb8ac8e
+# %% ../nbs/06_compress.ipynb #1140cbaa
 def _folds(gm, n, p):
     "Contributions of the removed constant channels read by consumer `n`: (bias [out] or None, map or None)."
     m, x = gm.get_submodule(n.target), n.args[0]
-    cand = _used(m).any(0).cpu() & p.M[x] & torch.isin(p.R[x], p.removed)
+    cand = p.used(n).any(0) & p.const[x] & torch.isin(p.classes[x], p.removed)
     if not cand.any(): return None, None
-    u = torch.tensor([p.uni.get((n, q), True) for q in p.R[x].tolist()])
+    u = torch.tensor([p.uniform.get((n, q), True) for q in p.classes[x].tolist()])
     res = []
     for s in (cand & u, cand & ~u):
-        X = torch.zeros_like(p.P[x][:1]); s = s.to(X.device); X[:, s] = p.P[x][:1, s]
-        r = _contrib(m, X)[0]
-        res.append(r if r.any() else None)
+        X = torch.zeros_like(p.probes[x][:1]); s = s.to(X.device); X[:, s] = p.probes[x][:1, s]
+        r = _contrib(m, X)[0] if X.any() else None      # zero constants add nothing
+        res.append(r if r is not None and r.any() else None)
     b, mp = res
     return (b if b is None or b.dim() == 1 else b.flatten(1).mean(1)), mp
 
-# %% ../nbs/06_compress.ipynb #b0a26122
+# %% ../nbs/06_compress.ipynb #a74a9325
 def _thin_layer(gm, n, p):
     "Replace conv/linear node `n` by its thinned version (+ folded bias, `AddMap`, `Gather`)."
     g, m, x = gm.graph, gm.get_submodule(n.target), n.args[0]
@@ -416,7 +736,7 @@ def _thin_layer(gm, n, p):
         with g.inserting_after(n): a = g.call_module(name, (n,))
         n.replace_all_uses_with(a, delete_user_cb=lambda u: u is not a)
     if sel is None: return
-    if p.K[x][0] == 'gather' and len(x.users) == 1:
+    if p.kinds[x][0].kind == 'gather' and len(x.users) == 1:
         gt = gm.get_submodule(x.target); gt.idx = gt.idx[sel.to(gt.idx.device)]
     else:
         name = n.target.replace('.', '_') + '_in'
@@ -424,39 +744,12 @@ def _thin_layer(gm, n, p):
         with g.inserting_before(n): a = g.call_module(name, (x,))
         n.args = (a,) + n.args[1:]
 
-# %% ../nbs/06_compress.ipynb #d623e98c
-def _thin_other(gm, n, k, p):
-    "Slice a depthwise conv, BatchNorm, `AddMap` or `Gather` node `n` to its kept channels."
-    m = gm.get_submodule(n.target); keep = p.keep[n]
-    if k == 'dwconv':
-        ko = keep.to(m.weight.device)
-        _set_module(gm, n.target, _new_like(m, m.weight.detach()[ko], None if m.bias is None else m.bias.detach()[ko], int(ko.sum())))
-    elif k == 'bn': _set_module(gm, n.target, _slice_bn(m, keep))
-    elif k == 'addmap': m.map = m.map[:, keep.to(m.map.device)]
-    elif k == 'gather':
-        pos = torch.cumsum(p.keep[n.args[0]].to(m.idx.device).long(), 0) - 1
-        m.idx = pos[m.idx[keep.to(m.idx.device)]]
-
-def _rewrite_views(gm, K):
-    "Views with literal sizes -> `flatten` (+ `unflatten` of the trailing dims)."
-    g = gm.graph
-    for n in list(g.nodes):
-        if n not in K or K[n][0] not in ('flat', 'view') or n.target not in _VIEWS: continue
-        with g.inserting_before(n):
-            a = g.call_function(torch.flatten, (n.args[0], 1))
-            if K[n][0] == 'view': a = g.call_method('unflatten', (a, 1, (-1,) + n.meta['l0']['shape'][2:]))
-        n.replace_all_uses_with(a); old = _nodes(n.args); g.erase_node(n)
-        for o in old:
-            if not o.users and o.op == 'call_method' and o.target == 'size': g.erase_node(o)
-
-# %% ../nbs/06_compress.ipynb #33570ffc
+# %% ../nbs/06_compress.ipynb #ca66da70
 def _build(gm, p):
-    "Apply plan `p` to `gm` in place."
-    for n in list(gm.graph.nodes):
-        k = p.K[n][0] if n in p.K else None
-        if k in ('conv', 'linear'): _thin_layer(gm, n, p)
-        elif k in ('dwconv', 'bn', 'addmap', 'gather'): _thin_other(gm, n, k, p)
-    _rewrite_views(gm, p.K)
+    "Apply plan `p` to `gm` in place: each node's handler slices it (the `late` ones last)."
+    for late in (False, True):
+        for n in list(gm.graph.nodes):
+            if n in p.kinds and p.kinds[n][0].late == late: p.kinds[n][0].thin(gm, n, p)
     gm.graph.lint(); gm.recompile(); gm.delete_all_unused_submodules()
     return gm
 
@@ -511,13 +804,13 @@ def explain(
     gm = model if isinstance(model, fx.GraphModule) else fx_trace(model)
     with torch.no_grad(): p = _plan(gm, example_input, border)
     rows = []
-    for n, (k, _) in p.K.items():
-        if k not in ('conv', 'linear'): continue
+    for n, (h, _) in p.kinds.items():
+        if not h.weighted: continue
         u = _used(gm.get_submodule(n.target)).cpu()
         for side, z, node in (('out', ~u.any(1), n), ('in', ~u.any(0), n.args[0])):
-            if side == 'in' and k == 'linear': continue
+            if side == 'in' and h.kind == 'linear': continue
             why = {}
-            for q in p.R[node][z & p.keep[node]].tolist():
+            for q in p.classes[node][z & p.keep[node]].tolist():
                 w = p.blocked.get(q, 'not removed'); why[w] = why.get(w, 0) + 1
             rows += [dict(layer=n.target, side=side, n=c, reason=w) for w, c in why.items()]
     for n in gm.graph.nodes: n.meta.pop('l0', None)
