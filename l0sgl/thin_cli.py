@@ -8,7 +8,9 @@ import copy, json, shlex, sys
 from pathlib import Path
 import torch, torch.nn as nn
 from fastcore.script import call_parse
-from .compress import thin, save, thin_report, format_report, latency, ThinError
+from .compress import thin, check_border, ThinError
+from .saving import save
+from .count import thin_report, format_report, latency
 from .models import from_spec, regularized
 from .groups import format_arch
 from .data import get_dls, canon, DataError
@@ -87,7 +89,7 @@ def thin_run(
 )->dict:                    # the contents of thin.json
     "Thin a run's final model, check it on the test set, write thinned.pt, thin.json and thin.txt."
     run = Path(run_dir)
-    if border not in ('keep', 'map'): raise ValueError(f"--border must be keep or map; got {border!r}")
+    check_border(border, '--border')
     if n_test is not None and not (isinstance(n_test, int) and n_test >= 1): raise ValueError(f"--n_test must be an integer ≥ 1; got {n_test!r}")
     if not (isinstance(reps, int) and reps >= 1): raise ValueError(f"--reps must be an integer ≥ 1; got {reps!r}")
     if not run.exists(): raise ValueError(f"{run} does not exist")
