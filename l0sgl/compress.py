@@ -200,9 +200,9 @@ class Plan:
     @property
     def todo(self)->bool: return bool(len(self.removed) or self.gathers)
 
-def _plan(gm, x, border='keep', gather=True):
-    "Analyse `gm` on `x`: the channel classes to remove, the constants to fold, the features to gather."
-    _Rec(gm).run(x)
+def _plan(gm, x, border='keep', gather=True, recorded=False):
+    "Analyse `gm` on `x` (`recorded`: `_Rec` has just run it on `x`): the channel classes to remove, the constants to fold, the features to gather."
+    if not recorded: _Rec(gm).run(x)
     if _rewrite(gm): _Rec(gm).run(x)
     K, used = _kinds(gm), _used_cache(gm)
     U, A = _atoms(gm, K); P, M = _probe(gm, K, A, used)
@@ -262,10 +262,10 @@ def thin(
     with torch.no_grad():
         x0, rg = example_input, torch.Generator(example_input.device).manual_seed(0)
         xs = [x0] + ([torch.randn(x0.shape, generator=rg, dtype=x0.dtype, device=x0.device)] if x0.is_floating_point() else [])
-        try: refs = [_outs(gm(x)) for x in xs]
+        try: refs = [_outs(_Rec(gm).run(x0))] + [_outs(gm(x)) for x in xs[1:]]   # the first run also records the graph for the plan
         except Exception as e: raise ThinError(f"{type(model).__name__} fails on example_input: {e}") from e
-        for _ in range(max_rounds):
-            p = _plan(gm, example_input, border, gather)
+        for i in range(max_rounds):
+            p = _plan(gm, example_input, border, gather, recorded=i == 0)
             if not p.todo: break
             _build(gm, p)
         del p
