@@ -13,7 +13,8 @@ cost per batch is measured where the model costs almost nothing (a linear classi
 import argparse, copy, statistics, time, torch, torch.nn.functional as F
 from l0sgl.data import get_dls, DataLoaders
 from l0sgl.models import lenet5_caffe
-from l0sgl.learner import Learner, DeviceCB, MetricsCB, SchedCB, GuardCB, ProgressCB, multistep
+from l0sgl.learner import Learner, DeviceCB, MetricsCB, SchedCB, ProgressCB, multistep
+from l0sgl.callbacks import GuardCB
 
 def sync(dev):
     if dev.type == 'cuda': torch.cuda.synchronize()

@@ -18,8 +18,8 @@ The targets (issue #12) are for a GPU: learner / bare ≤ 1.05 and the regulariz
 import argparse, statistics, time, torch, torch.nn.functional as F
 from l0sgl.models import get_model
 from l0sgl.data import DeviceLoader, DataLoaders
-from l0sgl.learner import (Learner, Callback, DeviceCB, MetricsCB, RegCB, SchedCB, GuardCB, ProgressCB, AutocastCB, ChannelsLastCB,
-                           CompileCB, multistep)
+from l0sgl.learner import Learner, Callback, DeviceCB, MetricsCB, RegCB, SchedCB, ProgressCB, multistep
+from l0sgl.callbacks import GuardCB, AutocastCB, ChannelsLastCB, CompileCB
 from l0sgl.split import SparseGroupSplit
 from l0sgl.recipes import get_recipe
 from l0sgl.cli import pick_device, _opt_func, make_config

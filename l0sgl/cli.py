@@ -15,9 +15,10 @@ from .models import get_model, regularized
 from .groups import model_stats
 from .split import make_regularizer, REGULARIZERS, MODES, HardConcrete, Regularizer, threshold
 from .recipes import RECIPES, KEYS, INITS, GROUP_COSTS, get_recipe, default_recipe, scale_schedule, init_weights
-from .learner import (Learner, Callback, DeviceCB, MetricsCB, RegCB, SchedCB, EMACB, GuardCB, ProgressCB, CheckpointCB,
-                           NonFiniteError, multistep, evaluate, model_summary, load_checkpoint, read_checkpoint, atomic_save,
-                           rank_world, AutocastCB, ChannelsLastCB, CompileCB, MaskCB)
+from .learner import (Learner, Callback, DeviceCB, MetricsCB, RegCB, SchedCB, EMACB, ProgressCB, NonFiniteError,
+                           multistep, evaluate, model_summary, rank_world)
+from .callbacks import (GuardCB, CheckpointCB, load_checkpoint, read_checkpoint, atomic_save, AutocastCB,
+                             ChannelsLastCB, CompileCB, MaskCB)
 from .ddp import DDPCB, torchrun_env, init_distributed, close_distributed
 
 # %% auto #0
