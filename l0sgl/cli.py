@@ -13,7 +13,8 @@ from matplotlib.figure import Figure
 from .data import get_dls, canon, prepare, DataError
 from .models import get_model, regularized
 from .groups import model_stats
-from .split import make_regularizer, REGULARIZERS, MODES, HardConcrete, Regularizer, threshold
+from .split import make_regularizer, REGULARIZERS, MODES, Regularizer, threshold
+from .baselines import HardConcrete
 from .recipes import RECIPES, KEYS, INITS, GROUP_COSTS, get_recipe, default_recipe, scale_schedule, init_weights
 from .learner import (Learner, Callback, DeviceCB, MetricsCB, RegCB, SchedCB, EMACB, ProgressCB, NonFiniteError,
                            multistep, evaluate, model_summary, rank_world)

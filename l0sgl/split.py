@@ -15,7 +15,7 @@ from .recipes import DEFAULT, GROUP_COSTS
 
 # %% auto #0
 __all__ = ['PENALTIES', 'MODES', 'REGULARIZERS', 'Regularizer', 'group_costs', 'group_weights', 'threshold', 'SparseGroupSplit',
-           'GroupLasso', 'HardConcrete', 'NoReg', 'make_regularizer']
+           'make_regularizer']
 
 # %% ../nbs/02_split.ipynb #0602ba69
 def _num(name:str, v, lo:float=0., lo_open:bool=False, hi:float=math.inf, integer:bool=False):
@@ -385,183 +385,6 @@ def load_state_dict(self:SparseGroupSplit, sd:dict):
     self.beta = [float(b) for b in sd['beta']]
     self.lam_scale = float(sd.get('lam_scale', 1.)); self.lam = [l * self.lam_scale for l in self.lam0]
 
-# %% ../nbs/02_split.ipynb #749640c7
-class GroupLasso(Regularizer):
-    "Group lasso (and, with `l1`, sparse group lasso) as a direct penalty, optimized by subgradient."
-    def __init__(self,
-                 model:nn.Module,     # the network
-                 n_train:int,         # N, training-set size
-                 lam:float|list=DEFAULT['lam'], # λ per layer
-                 l1:bool=False,       # add λ‖W‖₁ (sparse group lasso, `sgl1`)
-                 tol:float=1e-5,      # `finalize` zeroes |w| < tol and groups with mean |w| < tol
-                 **kw,                # filter, linear_axis, zero_invariant, bn, group_cost, target_macs, example_input
-                ):
-        self.l1, self.tol = l1, _num('tol', tol)
-        super().__init__(model, n_train, lam, **kw)
-    def loss(self)->Tensor:
-        "(1/N) Σ_l λ(√n Σ_g‖W_g‖₂ [+ ‖W‖₁])."
-        N, ls, L = self.n_train, self.layers, len(self.layers)
-        c = [lam * gw * math.sqrt(l.n) / N for lam, l, gw in zip(self.lam, ls, self.gw)]
-        e = [lam / N for lam in self.lam] if self.l1 else [0.] * L
-        return _apply_penalty(ls, lambda grad: _penalty(ls, None, [0.] * L, c, e, grad))
-    def finalize(self, warn:bool=True):
-        "Zero the weights with |w| < tol and the groups with mean |w| < tol (`threshold`); warns if the model collapsed."
-        threshold(self.layers, self.tol)
-        if warn: _warn_collapse(self, f"lower lam (now {self.lam[0]:g})")
-    @torch.no_grad()
-    def stats(self)->dict:
-        "Fraction of weights and of groups that `finalize` would zero."
-        z = torch.stack([torch.stack([(l.w.abs() < self.tol).sum(), (l.w.abs().mean(l.dims) < self.tol).sum()]) for l in self.layers]).sum(0).tolist()
-        return dict(small_weights=z[0] / sum(l.w.numel() for l in self.layers), small_groups=z[1] / sum(l.G for l in self.layers),
-                    **self._budget_stats())
-
-# %% ../nbs/02_split.ipynb #7b8fedcd
-class _GateP(nn.Module):
-    "Parametrization t ↦ z·t of one gated tensor, z broadcast along the group axis."
-    def __init__(self, hc, i:int, shape:tuple):
-        super().__init__()
-        object.__setattr__(self, 'hc', hc)            # a plain reference: not a submodule, not in the state dict
-        self.i, self.shape = i, shape
-    def forward(self, t:Tensor)->Tensor: return t * self.hc._z(self.i, t, self.training).view(self.shape)
-
-class HardConcrete(Regularizer):
-    "Louizos et al.'s hard-concrete L0 gates on the groups, with the expected-L0 penalty."
-    def __init__(self,
-                 model:nn.Module,         # the network
-                 n_train:int,             # N, training-set size
-                 lam:float|list=DEFAULT['lam'], # λ per layer: penalty λ/N per expected non-zero weight
-                 temperature:float=2/3,   # τ, the hard concrete's temperature (Louizos et al.'s β)
-                 gamma:float=-0.1,        # stretch: lower end (< 0)
-                 zeta:float=1.1,          # stretch: upper end (> 1)
-                 droprate_init:float=0.5, # initial probability of a closed gate, in (0, 1): log α ~ N(log((1−p)/p), 0.01²)
-                 weight_decay:float=0.,   # Louizos et al.'s weight-decay prior: (wd/2N)(Σ_g P(z_g≠0)‖W_g‖² + ‖b‖²); their LeNet-5 uses 5e-4
-                 **kw,                    # filter, linear_axis, zero_invariant (gate bias and BatchNorm too), bn
-                ):
-        self.temperature = _num('temperature', temperature, lo_open=True)
-        if not (isinstance(gamma, numbers.Real) and -math.inf < gamma < 0): raise ValueError(f"gamma must be a number in (-inf, 0); got {gamma!r}")
-        self.gamma, self.zeta = float(gamma), _num('zeta', zeta, 1., lo_open=True)
-        p = _num('droprate_init', droprate_init, lo_open=True, hi=1.)
-        if p == 1: raise ValueError(f"droprate_init must be a number in (0, 1); got {droprate_init!r}")
-        self.weight_decay = _num('weight_decay', weight_decay)
-        for k in ('group_cost', 'target_macs'):
-            if kw.get(k) not in (None, 'none'): raise ValueError(f"{k} is not available for HardConcrete (its gates are baked irreversibly); use a splitting penalty or GroupLasso")
-        super().__init__(model, n_train, lam, **kw)
-        self.log_alpha = [nn.Parameter(torch.empty(l.G, device=l.w.device).normal_(math.log(1 - p) - math.log(p), 1e-2))
-                          for l in self.layers]
-        self._noise, self._hooks, self._gated, self.finalized = [None] * len(self.layers), [], [], False
-        self._attach(model)
-    def parameters(self)->list:
-        "The gate locations log α: add them to the optimizer."
-        return list(self.log_alpha)
-
-# %% ../nbs/02_split.ipynb #68d01132
-@patch
-def gates(self:HardConcrete, i:int, sample:bool=False)->Tensor:
-    "The gates of layer `i`: a hard-concrete sample (with this pass's noise), or the deterministic test-time gate."
-    la = self.log_alpha[i]
-    if sample:
-        u = self._noise[i]
-        if u is None or u.device != la.device: u = self._noise[i] = torch.rand_like(la).clamp_(1e-6, 1 - 1e-6)
-        s = torch.sigmoid((u.log() - (-u).log1p() + la) / self.temperature)
-    else: s = torch.sigmoid(la)
-    return (s * (self.zeta - self.gamma) + self.gamma).clamp(0, 1)
-
-@patch
-def _z(self:HardConcrete, i:int, x:Tensor, training:bool)->Tensor:
-    "Gates of layer `i` on x's device and dtype."
-    la = self.log_alpha[i]
-    if la.device != x.device: la.data = la.data.to(x.device)
-    return self.gates(i, training).to(x.dtype)
-
-@patch
-def _attach(self:HardConcrete, model:nn.Module):
-    "Register the pre-hooks (noise; input gating) and the parametrizations (output gating)."
-    mods = dict(model.named_modules())
-    for i, l in enumerate(self.layers):
-        def pre(mod, args, i=i, cols=l.axis == 1):
-            if mod.training: self._noise[i] = torch.rand_like(self.log_alpha[i]).clamp_(1e-6, 1 - 1e-6)
-            if cols: return (args[0] * self._z(i, args[0], mod.training), *args[1:])
-        self._hooks.append(l.m.register_forward_pre_hook(pre))
-        if l.axis == 1: continue
-        ts = [(l.m, 'weight', l.shapes[0])]
-        for e in l.params[1:]:                        # zero_invariant: the bias, the BatchNorm's scale and shift
-            owner = next((m, n) for m in mods.values() for n, p in m.named_parameters(recurse=False) if p is e)
-            ts.append((*owner, (l.G,)))
-        for m, n, shp in ts:
-            parametrize.register_parametrization(m, n, _GateP(self, i, shp))
-            self._gated.append((m, n, i, shp))
-
-# %% ../nbs/02_split.ipynb #24f91799
-@patch
-def expected_l0(self:HardConcrete, i:int)->Tensor:
-    "P(z_g ≠ 0) for every group of layer `i`."
-    return torch.sigmoid(self.log_alpha[i] - self.temperature * math.log(-self.gamma / self.zeta))
-
-@patch
-def loss(self:HardConcrete)->Tensor:
-    "(1/N) Σ_l λ n Σ_g P(z_g ≠ 0): the expected number of non-zero weights."
-    w = self.layers[0].w
-    if self.finalized: return w.new_zeros(())
-    for la in self.log_alpha:
-        if la.device != w.device: la.data = la.data.to(w.device)
-    tot = sum(self.expected_l0(i).sum() * (lam * l.n / self.n_train) for i, (l, lam) in enumerate(zip(self.layers, self.lam)))
-    if self.weight_decay:                             # the prior: gated ½wd‖W_g‖², and ½wd‖b‖² on biases the gates do not own
-        c = self.weight_decay / (2 * self.n_train)
-        tot = tot + c * sum((self.expected_l0(i) * l.sumsq()).sum() for i, l in enumerate(self.layers))
-        bs = [l.m.bias for l in self.layers if getattr(l.m, 'bias', None) is not None and len(l.params) == 1]
-        if bs: tot = tot + c * sum(b.square().sum() for b in bs)
-    return tot
-
-@patch
-def _detach(self:HardConcrete):
-    "Remove the parametrizations (keeping the raw tensors) and the hooks."
-    for m, n, _, _ in self._gated:
-        if parametrize.is_parametrized(m, n): parametrize.remove_parametrizations(m, n, leave_parametrized=False)
-    for h in self._hooks: h.remove()
-    self._gated, self._hooks, self.finalized = [], [], True
-
-@patch
-@torch.no_grad()
-def finalize(self:HardConcrete, warn:bool=True):
-    "Bake the deterministic gates into the gated tensors (weights; bias and BatchNorm with zero_invariant) and unhook."
-    if self.finalized: return
-    gated, zs = list(self._gated), [self.gates(i) for i in range(len(self.layers))]
-    self._detach()
-    for m, n, i, shp in gated: getattr(m, n).mul_(zs[i].to(getattr(m, n)).view(shp))
-    for l, z in zip(self.layers, zs):
-        if l.axis == 1: l.w.mul_(z.to(l.w).view(1, -1))
-    if warn: _warn_collapse(self, f"lower lam (now {self.lam[0]:g})")
-
-@patch
-@torch.no_grad()
-def stats(self:HardConcrete)->dict:
-    "Expected fraction of non-zero weights, and the fraction of groups whose test-time gate is 0."
-    e = torch.stack([torch.stack([(self.expected_l0(i) * l.n).sum(), (self.gates(i) == 0).sum().to(self.log_alpha[i])])
-                     for i, l in enumerate(self.layers)]).sum(0).tolist()
-    return dict(expected_density=e[0] / sum(l.w.numel() for l in self.layers), gate_sparsity=e[1] / sum(l.G for l in self.layers))
-
-@patch
-def state_dict(self:HardConcrete)->dict:
-    "log α of every layer and whether the gates were baked in."
-    return {**Regularizer.state_dict(self), 'log_alpha': [la.detach().clone() for la in self.log_alpha], 'finalized': self.finalized}
-
-@patch
-def load_state_dict(self:HardConcrete, sd:dict):
-    "Restore log α (for a finalized state, unhook without baking: the saved weights already hold the gates)."
-    Regularizer.load_state_dict(self, sd)
-    with torch.no_grad():
-        for la, s in zip(self.log_alpha, sd['log_alpha']): la.copy_(s)
-    if sd['finalized'] and not self.finalized: self._detach()
-
-# %% ../nbs/02_split.ipynb #b576910f
-class NoReg(Regularizer):
-    "No regularization: the interface with nothing behind it."
-    def __init__(self, model:nn.Module, n_train:int=1, **kw):
-        self.model, self.layers, self.lam = model, [], []
-    def loss(self)->Tensor:
-        p = next(self.model.parameters(), None)
-        return torch.zeros((), device=None if p is None else p.device)
-
 # %% ../nbs/02_split.ipynb #be24cdbb
 REGULARIZERS = ('none', *PENALTIES, 'gl', 'sgl1', 'l0hc')
 _SPLIT_ONLY = ('beta0', 'growth', 'period', 'grow', 'scale', 'a')
@@ -574,6 +397,7 @@ def make_regularizer(
     **kw,             # passed to the class (lam, beta0, growth, period, grow, a, filter, linear_axis, zero_invariant, ...)
 )->Regularizer:
     "Build the regularizer called `name`."
+    from l0sgl.baselines import GroupLasso, HardConcrete, NoReg   # here: `l0sgl.baselines` builds on this module
     _choice('name', name, REGULARIZERS)
     if kw.get('weight_decay') and name != 'l0hc': raise ValueError(f"weight_decay (the hard-concrete prior) applies to 'l0hc' only, not {name!r}")
     if name != 'l0hc': kw.pop('weight_decay', None)
