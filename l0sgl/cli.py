@@ -21,11 +21,11 @@ from .learner import (Learner, Callback, DeviceCB, MetricsCB, RegCB, SchedCB, EM
 from .callbacks import (GuardCB, CheckpointCB, load_checkpoint, read_checkpoint, atomic_save, AutocastCB,
                              ChannelsLastCB, CompileCB, MaskCB)
 from .ddp import DDPCB, torchrun_env, init_distributed, close_distributed
+from .measure import layer_stats, measure, w_authors, sizes, plot_curves, plot_layers, plot_filters, summary
 
 # %% auto #0
 __all__ = ['PENALTIES', 'RUN_KEYS', 'l0sgl_train', 'setup_of', 'make_config', 'pick_device', 'recorded_config', 'check_out',
-           'make_reg', 'build', 'finetune', 'layer_stats', 'measure', 'w_authors', 'sizes', 'plot_curves',
-           'plot_layers', 'plot_filters', 'summary', 'train']
+           'make_reg', 'build', 'finetune', 'train']
 
 # %% ../nbs/20_cli.ipynb #2e2430fa
 PENALTIES = REGULARIZERS   # none, the splitting penalties, and the baselines (see l0sgl.split)
@@ -226,126 +226,6 @@ def finetune(
     learn = Learner(model, dls, lr=cfg['lr']*cfg['gamma'], cbs=cbs, opt_func=_opt_func(cfg, model, dls.n_train))
     learn.fit(cfg['finetune'])
     return learn.cb(MetricsCB).history
-
-# %% ../nbs/20_cli.ipynb #b9a62273
-def layer_stats(model:nn.Module)->list:
-    "Per regularized layer: weights and groups, total and kept (non-zero), from `l0sgl.groups.model_stats`."
-    return [dict(layer=d['name'], weights=d['weights'], weights_kept=d['weights'] - d['zero_weights'], groups=d['groups'],
-                 groups_kept=d['active_groups']) for d in model_stats(model)['layers']]
-
-def measure(
-    model:nn.Module,   # the model as it is now
-    dls,               # the run's data loaders
-)->dict:               # test_acc, test_err (%), weight_sparsity, group_sparsity, arch, params, macs (+ dense ones)
-    "Test accuracy, sparsity, architecture and thinned size of `model`."
-    _, acc = evaluate(model, dls.valid); st = model_stats(model)
-    return dict(test_acc=100*acc, test_err=100*(1 - acc), weight_sparsity=st['weight_sparsity'], group_sparsity=st['group_sparsity'],
-                arch_groups=st['arch'], **sizes(model, dls.valid.x[:2].float()))
-
-def w_authors(
-    model:nn.Module,   # the model (restored afterwards)
-    dls,               # the run's data loaders
-    tol:float=1e-5,    # the authors' tolerance
-)->dict:               # `measure` of the thresholded model, and the tolerance
-    "The authors' measurement: |w| < tol zeroed, groups with mean |w| < tol removed, then `measure`."
-    sd = {k: v.clone() for k, v in model.state_dict().items()}
-    try:
-        threshold(Regularizer(model, 1).layers, tol)
-        return dict(measure(model, dls), tol=tol)
-    finally: model.load_state_dict(sd)
-
-def sizes(
-    model:nn.Module,   # the finalized (sparse) model
-    x:torch.Tensor,    # an input batch (1-2 samples)
-)->dict:               # params, params_dense, macs, macs_dense (+ thin_error if thinning failed)
-    "Architecture, parameters and MACs per sample of the model with its zero channels removed, and of the dense model."
-    from l0sgl.compress import thin, count_params, count_macs, ThinError
-    from l0sgl.thin_cli import reg_arch   # the one definition of a run's architecture: kept groups of the thinned model
-    m, x = copy.deepcopy(model).cpu().eval(), x.cpu()
-    d = dict(params_dense=count_params(m), macs_dense=count_macs(m, x), arch_dense=reg_arch(m))
-    try:
-        t = thin(m, x)
-        return dict(d, arch=reg_arch(m, t), params=count_params(t), macs=count_macs(t, x))
-    except ThinError as e: return dict(d, arch=d['arch_dense'], params=d['params_dense'], macs=d['macs_dense'], thin_error=str(e))
-
-# %% ../nbs/20_cli.ipynb #1ffcef5b
-_LABELS = {'weight_sparsity': 'W: zero weights', 'group_sparsity': 'W: zero groups', 'reg_v_sparsity': 'V: zero weights',
-           'reg_v_group_sparsity': 'V: zero groups', 'reg_small_weights': 'W: weights < tol', 'reg_small_groups': 'W: groups < tol',
-           'reg_gate_sparsity': 'closed gates', 'reg_expected_density': 'expected open weights'}
-
-def _label(k:str)->str:
-    "A legend label for a history key (the console's words: train, test)."
-    return _LABELS.get(k, k.replace('reg_', '').replace('valid', 'test').replace('_', ' '))
-
-def plot_curves(history:list, path):
-    "Loss, test error and sparsity per epoch (markers when there are few epochs)."
-    ep = [r['epoch'] + 1 for r in history]
-    mk = dict(marker='o', ms=4) if len(ep) <= 20 else {}
-    budget = 'reg_macs' in history[0]
-    fig = Figure(figsize=(17 if budget else 13, 3.6)); ax = fig.subplots(1, 4 if budget else 3)
-    for k in ('train_loss', 'valid_loss'):
-        if k in history[0]: ax[0].plot(ep, [r[k] for r in history], label=_label(k).replace(' loss', ''), **mk)
-    ax[0].set_yscale('log'); ax[0].set_title('cross-entropy'); ax[0].legend()
-    if 'valid_acc' in history[0]: ax[1].plot(ep, [100*(1 - r['valid_acc']) for r in history], 'C1', **mk)
-    ax[1].set_title('test error of W (%)'); ax[1].set_ylim(bottom=0)
-    for k in sorted({k for r in history for k, v in r.items() if 'sparsity' in k and isinstance(v, (int, float))}):
-        ax[2].plot(ep, [r.get(k, float('nan')) for r in history], label=_label(k), **mk)
-    ax[2].set_title('sparsity'); ax[2].set_ylim(0, 1)
-    if ax[2].lines: ax[2].legend(fontsize=7)
-    b = [k for k in history[0] if k.endswith('beta')]
-    if b: t = ax[2].twinx(); t.plot(ep, [r[b[0]] for r in history], 'k--', lw=1, **mk); t.set_ylabel('β (dashed)')
-    if budget:
-        ax[3].plot(ep, [100*r['reg_macs'] for r in history], 'C2', label='MACs of V (% of dense)')
-        ax[3].set_ylim(bottom=0); ax[3].set_title('budget'); ax[3].legend(fontsize=7, loc='upper left')
-        t = ax[3].twinx(); t.plot(ep, [r['reg_lam_scale'] for r in history], 'k--', lw=1); t.set_yscale('log'); t.set_ylabel('λ / λ₀ (dashed)')
-    for a in ax: a.set_xlabel('epoch')
-    fig.tight_layout(); fig.savefig(path, dpi=100)
-
-def plot_layers(stats:list, path):
-    "Kept fraction of weights and of groups in each regularized layer."
-    fig = Figure(figsize=(max(5, 0.5*len(stats) + 3), 3.6)); ax = fig.subplots()
-    i = torch.arange(len(stats)).tolist()
-    ax.bar([j - 0.2 for j in i], [r['weights_kept']/r['weights'] for r in stats], 0.4, label='weights kept')
-    ax.bar([j + 0.2 for j in i], [r['groups_kept']/r['groups'] for r in stats], 0.4, label='groups kept')
-    for j, r in zip(i, stats): ax.text(j + 0.2, r['groups_kept']/r['groups'], f"{r['groups_kept']}", ha='center', va='bottom', fontsize=7)
-    ax.set_xticks(i, [r['layer'] for r in stats], rotation=45 if len(stats) > 6 else 0, fontsize=7)
-    ax.set_ylim(0, 1.15); ax.set_ylabel('fraction kept'); ax.legend(loc='lower left', fontsize=8)
-    ax.set_title('kept per regularized layer (number: groups kept)', fontsize=9)
-    fig.tight_layout(); fig.savefig(path, dpi=100)
-
-def plot_filters(model:nn.Module, path, max_filters:int=64):
-    "Filters of the first regularized conv layer (mean over input channels); removed ones crossed out."
-    conv = next((m for _, m in regularized(model) if isinstance(m, nn.Conv2d)), None)
-    if conv is None: return False
-    w = conv.weight.detach().cpu()[:max_filters]; k = w.mean(1); dead = w.flatten(1).eq(0).all(1)
-    nc = min(10, len(k)); nr = math.ceil(len(k)/nc); v = float(k.abs().max()) or 1.
-    fig = Figure(figsize=(nc*0.9, nr*0.9 + 0.4)); axs = fig.subplots(nr, nc, squeeze=False)
-    for a in axs.flat: a.axis('off')
-    for a, f, d in zip(axs.flat, k, dead):
-        a.imshow(f, cmap='RdBu_r', vmin=-v, vmax=v)
-        if d: a.plot([0, f.shape[1] - 1], [0, f.shape[0] - 1], 'k-', [0, f.shape[1] - 1], [f.shape[0] - 1, 0], 'k-', lw=1)
-    fig.suptitle(f"first regularized conv: {int((~dead).sum())} of {len(k)} filters kept", fontsize=9)
-    fig.savefig(path, dpi=100); return True
-
-# %% ../nbs/20_cli.ipynb #abb6ab21
-def summary(m:dict)->str:
-    "A text table of a run's results."
-    p = lambda a, b: f"{a:,} / {b:,}  (×{b/a:.1f} smaller)" if a else f"{a:,} / {b:,}"
-    lines = [f"l0sgl_train: {m['config']['model']} on {m['config']['data']}, penalty {m['config']['penalty']}, "
-             f"{m['epochs']} epochs in {m['seconds']:.0f} s",
-             f"  test accuracy      {m['test_acc']:.2f} %  (error {m['test_err']:.2f} %; W before finalize: {m['test_acc_w']:.2f} %"
-             + (f"; finalized, before {m['config']['finetune']} epochs of fine-tuning: {m['test_acc_finalized']:.2f} %)" if 'test_acc_finalized' in m else ")"),
-             f"  weight sparsity    {100*m['weight_sparsity']:.2f} %    group sparsity {100*m['group_sparsity']:.2f} %",
-             f"  architecture       {m['arch']}  (dense {m['arch_dense']}; thinned network's kept groups, as l0sgl_thin says)"
-             + (f"\n  groups with a non-zero weight  {m['arch_groups']}" if m.get('arch_groups', m['arch']) != m['arch'] else ''),
-             f"  params (thinned / dense)  {p(m['params'], m['params_dense'])}",
-             f"  MACs   (thinned / dense)  {p(m['macs'], m['macs_dense'])}",
-             *([f"  the authors' measure (W, |w| < 1e-5 as zero): error {m['w_authors']['test_err']:.2f} %, "
-                f"architecture {m['w_authors']['arch']}, {100*m['w_authors']['macs']/m['macs_dense']:.1f} % of dense MACs"] if m.get('w_authors') else []),
-             f"  {'layer':18s} {'weights kept':>22s} {'groups kept':>14s}"]
-    lines += [f"  {r['layer']:18s} {r['weights_kept']:>10,} / {r['weights']:<10,} {r['groups_kept']:>6} / {r['groups']:<6}" for r in m['layers']]
-    if m.get('thin_error'): lines.append(f"  (thinning failed: {m['thin_error']})")
-    return '\n'.join(lines)
 
 # %% ../nbs/20_cli.ipynb #1714f0a4
 def _command(args:dict, defaults:dict)->str:
