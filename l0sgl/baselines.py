@@ -4,15 +4,14 @@
 
 # %% ../nbs/02a_baselines.ipynb #5e028ca7
 from __future__ import annotations
-import copy, math, numbers, warnings
+import math, numbers
 import torch, torch.nn as nn
 from torch import Tensor
 from torch.nn.utils import parametrize
 from fastcore.basics import patch
-from .prox import prox_l0, prox_l1, prox_tl1, prox_scad, prox_l1ml2, prox_sgl0, prox_sgl1
-from .groups import reg_layers, group_axis, group_view, group_dims, group_extras, follower_bn, model_stats, LINEAR_AXIS
-from .recipes import DEFAULT, GROUP_COSTS
-from .split import Regularizer, _num, _choice, _find_layers, _warn_collapse, threshold, _apply_penalty, _penalty
+from .groups import model_stats
+from .recipes import DEFAULT
+from .split import Regularizer, _num, _warn_collapse, threshold, _apply_penalty, _penalty
 
 # %% auto #0
 __all__ = ['GroupLasso', 'HardConcrete', 'NoReg']

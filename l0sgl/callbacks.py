@@ -4,14 +4,11 @@
 
 # %% ../nbs/05a_callbacks.ipynb #2505cdc2
 from __future__ import annotations
-import math, os, sys, time
+import os, sys
 from functools import partial
 from pathlib import Path
-import torch, torch.nn as nn, torch.nn.functional as F, torch.distributed as dist
-from torch import Tensor
-from tqdm.auto import tqdm
-from fastcore.basics import patch
-from .learner import Callback, CancelFitException, NonFiniteError, Learner, rank_world, all_sum
+import torch, torch.nn as nn, torch.distributed as dist
+from .learner import Callback, NonFiniteError, Learner, rank_world, all_sum
 
 # %% auto #0
 __all__ = ['AMP_DTYPES', 'CKPT_FORMAT', 'AutocastCB', 'ChannelsLastCB', 'CompileCB', 'MaskCB', 'atomic_save', 'CheckpointCB',

@@ -4,15 +4,14 @@
 
 # %% ../nbs/06_compress.ipynb #f29ea825
 from __future__ import annotations
-import copy, json, math, operator, importlib, inspect, time
+import copy, json, operator, time
 from types import SimpleNamespace
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F, torch.fx as fx
 from torch import Tensor
-from torch.fx.node import _get_qualified_name
-from .graph import ThinError, AddMap, Gather, fx_trace, Handler, HANDLERS, register, UNKNOWN, _nodes, _used, _Rec, _rewrite, _kinds, _contrib, _set_module
+from .graph import (ThinError, AddMap, Gather, fx_trace, Handler, HANDLERS, register, UNKNOWN, _nodes, _used,
+                         _Rec, _rewrite, _kinds, _contrib)
 import l0sgl.handlers  # registers the built-in handlers
-from .count import _CONVS
 
 # %% auto #0
 __all__ = ['BORDERS', 'Plan', 'check_border', 'thin', 'explain']

@@ -4,12 +4,9 @@
 
 # %% ../nbs/06d_count.ipynb #39dfb0a4
 from __future__ import annotations
-import copy, json, math, operator, importlib, inspect, time
-from types import SimpleNamespace
-from dataclasses import dataclass
-import torch, torch.nn as nn, torch.nn.functional as F, torch.fx as fx
+import copy, time
+import torch, torch.nn as nn
 from torch import Tensor
-from torch.fx.node import _get_qualified_name
 
 # %% auto #0
 __all__ = ['count_params', 'count_macs', 'layer_table', 'latency', 'thin_report', 'format_report']

@@ -4,9 +4,8 @@
 
 # %% ../nbs/06a_graph.ipynb #1ec76db7
 from __future__ import annotations
-import copy, json, math, operator, importlib, inspect, time
+import copy, operator
 from types import SimpleNamespace
-from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F, torch.fx as fx
 from torch import Tensor
 from torch.fx.node import _get_qualified_name

@@ -4,13 +4,12 @@
 
 # %% ../nbs/06b_handlers.ipynb #a18b1b25
 from __future__ import annotations
-import copy, json, math, operator, importlib, inspect, time
-from types import SimpleNamespace
-from dataclasses import dataclass
+import math, operator
 import torch, torch.nn as nn, torch.nn.functional as F, torch.fx as fx
 from torch import Tensor
-from torch.fx.node import _get_qualified_name
-from .graph import ThinError, AddMap, Gather, Handler, register, _shape, _tname, _dims, _nodes, _used, _thin_layer, _set_module, _new_like, _slice_bn, _ACTS, _ACT_FNS, _ACT_METHODS, _EW, _RED, _FLAT, _VIEWS, _CATS, _SQUEEZE
+from .graph import (AddMap, Gather, Handler, register, _shape, _dims, _nodes, _thin_layer, _set_module,
+                         _new_like, _slice_bn, _ACTS, _ACT_FNS, _ACT_METHODS, _EW, _RED, _FLAT, _VIEWS, _CATS,
+                         _SQUEEZE)
 from .count import _CONVS
 
 # %% auto #0

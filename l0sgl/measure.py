@@ -4,24 +4,13 @@
 
 # %% ../nbs/20a_measure.ipynb #55804989
 from __future__ import annotations
-import copy, inspect, json, math, os, shlex, sys, time
-from functools import wraps
-from pathlib import Path
+import copy, math
 import torch, torch.nn as nn
-from fastcore.script import call_parse
 from matplotlib.figure import Figure
-from .data import get_dls, canon, prepare, DataError
 from .models import get_model, regularized
 from .groups import model_stats
-from .split import make_regularizer, REGULARIZERS, MODES, Regularizer, threshold
-from .baselines import HardConcrete
-from .recipes import RECIPES, KEYS, INITS, GROUP_COSTS, get_recipe, default_recipe, scale_schedule, init_weights
-from .learner import (Learner, Callback, DeviceCB, MetricsCB, RegCB, SchedCB, EMACB, ProgressCB, NonFiniteError,
-                           multistep, evaluate, model_summary, rank_world)
-from .callbacks import (GuardCB, CheckpointCB, load_checkpoint, read_checkpoint, atomic_save, AutocastCB,
-                             ChannelsLastCB, CompileCB, MaskCB)
-from .ddp import DDPCB, torchrun_env, init_distributed, close_distributed
-from .learner import evaluate, model_summary
+from .split import Regularizer, threshold
+from .learner import evaluate
 
 # %% auto #0
 __all__ = ['layer_stats', 'measure', 'w_authors', 'sizes', 'plot_curves', 'plot_layers', 'plot_filters', 'summary']

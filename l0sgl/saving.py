@@ -4,9 +4,7 @@
 
 # %% ../nbs/06c_saving.ipynb #536bb404
 from __future__ import annotations
-import copy, json, math, operator, importlib, inspect, time
-from types import SimpleNamespace
-from dataclasses import dataclass
+import json, math, operator, importlib, inspect
 import torch, torch.nn as nn, torch.nn.functional as F, torch.fx as fx
 from torch import Tensor
 from torch.fx.node import _get_qualified_name
