@@ -278,7 +278,7 @@ def train(
     grow:str=None,          # whose β grows: all layers, or conv only (the authors' LeNet script)
     scale:str=None,         # what is divided by N: all (penalty and coupling, the authors' code) or penalty (λ only)
     group_cost:str=None,    # weight each group's ℓ2,1 term by what removing it saves: none, macs or params
-    target_macs:float=None, # MACs budget as a fraction of the dense model's (e.g. 0.1): λ adapts toward it every epoch
+    target_macs:float=None, # MACs budget as a fraction of the dense model's (e.g. 0.1): λ adapts toward it every epoch (in practice a ceiling)
     finetune:int=0,         # after finalizing, train this many epochs more on the kept weights only (zeros stay zero; lr × gamma; 0: off)
     epochs:int=None,        # training epochs; default 30 (~10 min on 2 CPU cores) for LeNet-5/CNN, 200 for WRN; 200 = authors' schedule
     milestones:str=None,    # epochs where lr is multiplied by 0.1 (WRN 0.2), comma-separated; default the authors', scaled

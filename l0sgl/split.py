@@ -78,7 +78,7 @@ class Regularizer:
                  zero_invariant:bool=False,   # groups also own the bias and following BatchNorm of their channel
                  bn:dict|bool|None=None,  # with `zero_invariant`: BatchNorm of each layer (None: found by tracing)
                  group_cost:str='none',   # weight each group's ℓ2,1 term by what its removal saves: 'none', 'macs' or 'params'
-                 target_macs:float|None=None, # a MACs budget, as a fraction of the dense model's: λ adapts toward it each epoch
+                 target_macs:float|None=None, # a MACs budget, as a fraction of the dense model's: λ adapts toward it each epoch (in practice a ceiling)
                  budget_rate:float=1.,    # step of the budget's multiplicative λ update (see `after_epoch`)
                  example_input=None,      # a small batch the model takes (for `group_cost` and `target_macs`); default: from `model.input_shape`
                 ):
