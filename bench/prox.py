@@ -6,39 +6,46 @@ Weights are Gaussian with a spread chosen so that a given fraction `p` of them s
 thresholding since Step 5 of 00_prox; a full sort per group before). The `sort` column is the same prox computed by
 sorting every group (`_sgl0_sorted`, Steps 2–4 alone), i.e. without the fast paths of Steps 5–6.
 
-    python bench/prox.py [--reps 7] [--threads N]
+    python bench/prox.py [--reps 7] [--threads N] [--device cpu|cuda|mps]
 """
 import argparse, math, statistics, time, torch
 from l0sgl.prox import prox_l0, prox_sgl0, _sgl0_sorted
 
-def median_time(f, reps):
-    f()
+def sync(dev):
+    if dev.type == 'cuda': torch.cuda.synchronize(dev)
+    elif dev.type == 'mps': torch.mps.synchronize()
+
+def median_time(f, reps, dev=torch.device('cpu')):
+    f(); sync(dev)
     ts = []
     for _ in range(reps):
-        t0 = time.perf_counter(); f(); ts.append(time.perf_counter() - t0)
+        sync(dev); t0 = time.perf_counter(); f(); sync(dev); ts.append(time.perf_counter() - t0)
     return statistics.median(ts)
 
-def main(reps=7, threads=None, G=4480, n=3760):
+def main(reps=7, threads=None, device='cpu', G=4480, n=3760):
     if threads: torch.set_num_threads(threads)
+    dev = torch.device(device)
     torch.manual_seed(0)
     a = 0.001/0.04
     b = a*math.sqrt(n)
     thr = math.sqrt(2*a)
-    print(f"tensor {G}×{n} = {G*n/1e6:.1f} M float32, torch {torch.__version__}, {torch.get_num_threads()} threads")
+    print(f"tensor {G}×{n} = {G*n/1e6:.1f} M float32, torch {torch.__version__}, device {dev}, {torch.get_num_threads()} threads")
     print(f"{'survivors p':>12} {'copy ms':>8} {'l0 ms':>8} {'sgl0 ms':>8} {'sort ms':>8} {'l0/copy':>8} {'sgl0/l0':>8} {'sort/l0':>8}")
     for p in [0.0001, 0.001, 0.01, 0.1, 1.0]:
         if p < 1:
             z = torch.distributions.Normal(0., 1.).icdf(torch.tensor(1 - p/2)).item()   # P(|w| > thr) = p
             x, aa = torch.randn(G, n)*(thr/z), a
         else: x, aa = torch.randn(G, n)*0.05, 0.
+        x = x.to(dev)
         o = torch.empty_like(x)
-        tc = median_time(lambda: o.copy_(x), reps)
-        tl = median_time(lambda: prox_l0(x, aa, out=o), reps)
-        ts = median_time(lambda: prox_sgl0(x, aa, b, out=o), reps)
-        tz = median_time(lambda: _sgl0_sorted(prox_l0(x, aa, out=o), aa, b, torch.float32), 1 if p == 1 else max(3, reps//2))
+        tc = median_time(lambda: o.copy_(x), reps, dev)
+        tl = median_time(lambda: prox_l0(x, aa, out=o), reps, dev)
+        ts = median_time(lambda: prox_sgl0(x, aa, b, out=o), reps, dev)
+        tz = median_time(lambda: _sgl0_sorted(prox_l0(x, aa, out=o), aa, b, torch.float32), 1 if p == 1 else max(3, reps//2), dev)
         print(f"{p:>12g} {tc*1e3:8.2f} {tl*1e3:8.2f} {ts*1e3:8.1f} {tz*1e3:8.1f} {tl/tc:8.2f} {ts/tl:8.1f} {tz/tl:8.1f}")
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--reps', type=int, default=7); ap.add_argument('--threads', type=int, default=None)
+    ap.add_argument('--device', default='cpu')
     main(**vars(ap.parse_args()))
