@@ -15,7 +15,7 @@ from .models import get_model, regularized
 from .groups import model_stats
 from .split import make_regularizer, REGULARIZERS, MODES, Regularizer, threshold
 from .baselines import HardConcrete
-from .recipes import RECIPES, KEYS, INITS, GROUP_COSTS, get_recipe, default_recipe, scale_schedule, init_weights
+from .recipes import REF_EPOCHS, RECIPES, KEYS, INITS, GROUP_COSTS, get_recipe, default_recipe, scale_schedule, init_weights
 from .learner import (Learner, Callback, DeviceCB, MetricsCB, RegCB, SchedCB, EMACB, ProgressCB, NonFiniteError,
                            multistep, evaluate, model_summary, rank_world)
 from .callbacks import (GuardCB, CheckpointCB, load_checkpoint, read_checkpoint, atomic_save, AutocastCB,
@@ -48,7 +48,7 @@ def _check(ok:bool, msg:str):
 
 def make_config(model='lenet5', data='mnist', recipe=None, penalty=None, mode=None, lam=None, beta0=None, growth=None,
                 period=None, grow=None, scale=None, epochs=None, milestones=None, lr=None, bs=None, wd=None, wd_bias=None, wd_reg=None,
-                prior=None, init=None, group_cost=None, target_macs=None, seed=0, ema=None, n_train=None, n_test=None,
+                prior=None, init=None, group_cost=None, target_macs=None, budget_warmup=None, seed=0, ema=None, n_train=None, n_test=None,
                 root=None, finetune=0, amp='none', channels_last=False, compile=False)->dict:
     "A validated, complete run configuration: the recipe's values, overridden by every argument that is not None (see `train`)."
     with torch.device('meta'): net = get_model(model)                    # raises on an unknown name; allocates nothing
@@ -75,12 +75,13 @@ def make_config(model='lenet5', data='mnist', recipe=None, penalty=None, mode=No
     _check(len(lams) in (1, len(names)) or penalty == 'none',
            f"--lam has {len(lams)} values; give one, or one per regularized layer ({len(names)}: {', '.join(names)})")
     tm = pick('target_macs', target_macs)
+    bw = round(r['budget_warmup'] * epochs / REF_EPOCHS) if budget_warmup is None else budget_warmup   # a recipe's warm-up scales like its milestones
     cfg = dict(model=str(model).lower(), data=data, recipe=recipe, penalty=penalty, mode=mode, lam=lams[0] if len(lams) == 1 else lams,
                beta0=float(pick('beta0', beta0)), growth=float(pick('growth', growth)), period=period, grow=grow, scale=scale, epochs=epochs,
                finetune=int(finetune or 0), milestones=ms, gamma=r['gamma'], opt=r['opt'], lr=float(pick('lr', lr)),
                wd=float(pick('wd', wd)), wd_bias=float(pick('wd_bias', wd_bias)), prior=float(pick('prior', prior)), init=init,
                wd_reg=None if pick('wd_reg', wd_reg) is None else float(pick('wd_reg', wd_reg)),
-               group_cost=group_cost, target_macs=None if tm is None else float(tm),
+               group_cost=group_cost, target_macs=None if tm is None else float(tm), budget_warmup=int(bw),
                bs=int(pick('bs', bs)), seed=int(seed), ema=float(pick('ema', ema) or 0.),
                n_train=None if n_train is None else int(n_train), n_test=None if n_test is None else int(n_test),
                root=None if root is None else str(root), amp=str(amp), channels_last=bool(channels_last), compile=bool(compile))
@@ -88,6 +89,8 @@ def make_config(model='lenet5', data='mnist', recipe=None, penalty=None, mode=No
     _check(cfg['wd_reg'] is None or (math.isfinite(cfg['wd_reg']) and cfg['wd_reg'] >= 0), f"--wd_reg must be finite and ≥ 0; got {cfg['wd_reg']}")
     _check(not cfg['prior'] or penalty == 'l0hc', f"--prior (the hard-concrete weight-decay prior) applies to penalty l0hc only, not {penalty}")
     _check(tm is None or 0 < cfg['target_macs'] <= 1, f"--target_macs must be a fraction of the dense MACs in (0, 1]; got {tm}")
+    _check(float(bw) == int(bw) and 0 <= int(bw) <= epochs, f"--budget_warmup must be a whole number of epochs in [0, epochs] = [0, {epochs}]; got {bw}")
+    _check(not int(bw) or tm is not None, f"--budget_warmup {bw} needs --target_macs (it is the budget's warm-up)")
     _check(penalty not in ('none', 'l0hc') or (tm is None and group_cost == 'none'),
            f"--group_cost and --target_macs need a penalty with a group term (l0, l1, tl1, scad, l1ml2, gl, sgl1), not {penalty}")
     _check(all(math.isfinite(l) and l >= 0 for l in lams), f"--lam must be finite and ≥ 0; got {lam}")
@@ -120,9 +123,9 @@ def pick_device(
 
 _RUN_FILES = ('checkpoint.pt', 'checkpoint.prev.pt', 'metrics.json', 'model.pt')
 _SAME = ('model', 'data', 'recipe', 'penalty', 'mode', 'lam', 'beta0', 'growth', 'period', 'grow', 'scale', 'epochs', 'milestones',
-         'gamma', 'opt', 'lr', 'wd', 'wd_bias', 'wd_reg', 'prior', 'init', 'group_cost', 'target_macs', 'bs', 'seed', 'ema', 'n_train', 'n_test', 'amp')
+         'gamma', 'opt', 'lr', 'wd', 'wd_bias', 'wd_reg', 'prior', 'init', 'group_cost', 'target_macs', 'budget_warmup', 'bs', 'seed', 'ema', 'n_train', 'n_test', 'amp')
 RUN_KEYS = _SAME + ('finetune',)   # what defines a run's result; `finetune` may change when a finished run is resumed
-_ADDED = dict(amp='none', scale='all', finetune=0, grow='all', wd_bias=0., wd_reg=None, prior=0., init='torch', group_cost='none', target_macs=None)
+_ADDED = dict(amp='none', scale='all', finetune=0, grow='all', wd_bias=0., wd_reg=None, prior=0., init='torch', group_cost='none', target_macs=None, budget_warmup=0)
 # options added after runs were recorded, with the value those runs had (and `recipe`: the model's default recipe)
 
 def recorded_config(
@@ -154,7 +157,7 @@ def check_out(
 def make_reg(model:nn.Module, cfg:dict, n_train:int, x:torch.Tensor|None=None):
     "The run's regularizer (from `l0sgl.split.make_regularizer`); `x`, an input batch, for cost weights and budgets."
     kw = dict(weight_decay=cfg['prior']) if cfg['penalty'] == 'l0hc' else {}
-    if cfg['penalty'] != 'none': kw.update(group_cost=cfg['group_cost'], target_macs=cfg['target_macs'], example_input=x)
+    if cfg['penalty'] != 'none': kw.update(group_cost=cfg['group_cost'], target_macs=cfg['target_macs'], budget_warmup=cfg['budget_warmup'], example_input=x)
     return make_regularizer(model, cfg['penalty'], n_train, lam=cfg['lam'], mode=cfg['mode'], beta0=cfg['beta0'],
                             growth=cfg['growth'], period=cfg['period'], scale=cfg['scale'], grow=cfg['grow'], **kw)
 
@@ -279,6 +282,7 @@ def train(
     scale:str=None,         # what is divided by N: all (penalty and coupling, the authors' code) or penalty (λ only)
     group_cost:str=None,    # weight each group's ℓ2,1 term by what removing it saves: none, macs or params
     target_macs:float=None, # MACs budget as a fraction of the dense model's (e.g. 0.1): λ adapts toward it every epoch (in practice a ceiling)
+    budget_warmup:int=None, # epochs over which the budget falls linearly from dense to target_macs; default 0 (at once)
     finetune:int=0,         # after finalizing, train this many epochs more on the kept weights only (zeros stay zero; lr × gamma; 0: off)
     epochs:int=None,        # training epochs; default 30 (~10 min on 2 CPU cores) for LeNet-5/CNN, 200 for WRN; 200 = authors' schedule
     milestones:str=None,    # epochs where lr is multiplied by 0.1 (WRN 0.2), comma-separated; default the authors', scaled
@@ -308,7 +312,7 @@ def train(
     torch.set_flush_denormal(True)   # CPU: values below 1.2e-38 become 0 (W driven to V = 0 is full of them; 4× slower epochs otherwise)
     cfg = make_config(model=model, data=data, recipe=recipe, penalty=penalty, mode=mode, lam=lam, beta0=beta0, growth=growth,
                       period=period, grow=grow, scale=scale, epochs=epochs, milestones=milestones, lr=lr, bs=bs, wd=wd,
-                      wd_bias=wd_bias, wd_reg=wd_reg, prior=prior, init=init, group_cost=group_cost, target_macs=target_macs, seed=seed,
+                      wd_bias=wd_bias, wd_reg=wd_reg, prior=prior, init=init, group_cost=group_cost, target_macs=target_macs, budget_warmup=budget_warmup, seed=seed,
                       ema=ema, n_train=n_train, n_test=n_test, root=root, finetune=finetune, amp=amp,
                       channels_last=channels_last, compile=compile)
     rank, world, _ = torchrun_env()   # under torchrun: data-parallel over `world` processes (see 09_ddp)

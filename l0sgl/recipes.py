@@ -14,13 +14,13 @@ __all__ = ['REF_EPOCHS', 'KEYS', 'INITS', 'GROUP_COSTS', 'RECIPES', 'DEFAULT', '
 # %% ../nbs/08_recipes.ipynb #e5085d2c
 REF_EPOCHS = 200   # the epoch count the recipes' milestones and β periods are written for
 KEYS = ('penalty', 'mode', 'opt', 'lr', 'bs', 'epochs', 'milestones', 'gamma', 'lam', 'beta0', 'growth', 'period', 'grow',
-        'scale', 'wd', 'wd_bias', 'wd_reg', 'prior', 'init', 'ema', 'group_cost', 'target_macs')   # what a recipe sets
+        'scale', 'wd', 'wd_bias', 'wd_reg', 'prior', 'init', 'ema', 'group_cost', 'target_macs', 'budget_warmup')   # what a recipe sets
 INITS = ('torch', 'kaiming', 'kaiming0')   # weight initializations (see `init_weights`)
 GROUP_COSTS = ('none', 'macs', 'params')   # weighting of the group term (see `l0sgl.split`)
 
 _BASE = dict(penalty='l0', mode='paper', opt='adam', lr=1e-3, bs=100, epochs=REF_EPOCHS, milestones=(40, 80, 120, 160),
              gamma=0.1, lam=0.1, beta0=500., growth=1.25, period=40, grow='all', scale='all', wd=0., wd_bias=0., wd_reg=None, prior=0.,
-             init='torch', ema=0., group_cost='none', target_macs=None)
+             init='torch', ema=0., group_cost='none', target_macs=None, budget_warmup=0)
 
 # %% ../nbs/08_recipes.ipynb #0031b960
 _WRN = dict(_BASE, opt='sgd', lr=0.1, bs=128, lam=0.001, beta0=0.04, milestones=(60, 120, 160), gamma=0.2, period=20, wd=5e-4)
@@ -40,7 +40,7 @@ RECIPES = {
                     about="this library's small-and-accurate LeNet-5: cost-aware SGL0, 200 epochs"),
     'wrn': dict(_WRN, models=('wrn',), about="Wide-ResNets: the authors' optimizer, schedule, lambda and beta (weight decay on every layer, no EMA)"),
 }
-DEFAULT = {k: RECIPES['default'][k] for k in ('lam', 'beta0', 'growth', 'period', 'grow', 'scale')}   # the classes' defaults
+DEFAULT = {k: RECIPES['default'][k] for k in ('lam', 'beta0', 'growth', 'period', 'grow', 'scale', 'budget_warmup')}   # the classes' defaults
 
 def family(model:str)->str:
     "The model family a recipe names: 'wrn' for any `wrn-<depth>-<width>`, else the model's own name."

@@ -80,6 +80,7 @@ class Regularizer:
                  group_cost:str='none',   # weight each group's ℓ2,1 term by what its removal saves: 'none', 'macs' or 'params'
                  target_macs:float|None=None, # a MACs budget, as a fraction of the dense model's: λ adapts toward it each epoch (in practice a ceiling)
                  budget_rate:float=1.,    # step of the budget's multiplicative λ update (see `after_epoch`)
+                 budget_warmup:int=DEFAULT['budget_warmup'], # epochs over which the budget falls linearly from 1 (dense) to `target_macs` (0: at once)
                  example_input=None,      # a small batch the model takes (for `group_cost` and `target_macs`); default: from `model.input_shape`
                 ):
         self.n_train = _num('n_train', n_train, 1, integer=True)
@@ -92,6 +93,7 @@ class Regularizer:
         self.group_cost = _choice('group_cost', group_cost, GROUP_COSTS)
         self.target_macs = None if target_macs is None else _num('target_macs', target_macs, lo_open=True, hi=1.)
         self.budget_rate = _num('budget_rate', budget_rate, lo_open=True)
+        self.budget_warmup = _num('budget_warmup', budget_warmup, integer=True)
         self.model, self.lam0, self.lam_scale, self._m = model, list(self.lam), 1., None
         self.x = _example(model, example_input) if group_cost != 'none' or target_macs is not None else None
         self.gw = group_weights(model, self.layers, self.x, group_cost) if group_cost != 'none' else [1.] * L
@@ -117,16 +119,21 @@ class Regularizer:
         if self.target_macs is None: return {}
         self._m = self.sparse_macs()
         return dict(lam_scale=self.lam_scale, macs=self._m)
-    def _budget(self):
-        "λ ← λ·clip(exp(rate·(m − target)/target), ½, 2), m the MACs fraction of the finalized pattern now."
+    def budget_target(self, epoch:int)->float:
+        "The MACs fraction asked for at the end of epoch `epoch` (from 0): `target_macs`, reached linearly over `budget_warmup` epochs."
+        w, t = self.budget_warmup, self.target_macs
+        return t if not w else 1 - (1 - t) * min(1., (epoch + 1) / w)
+    def _budget(self, epoch:int):
+        "λ ← λ·clip(exp(rate·(m − t)/t), ½, 2), m the MACs fraction of the finalized pattern now, t the target of `epoch`."
         m, self._m = (self.sparse_macs() if self._m is None else self._m), None
-        self.lam_scale *= min(2., max(0.5, math.exp(self.budget_rate * (m - self.target_macs) / self.target_macs)))
+        t = self.budget_target(epoch)
+        self.lam_scale *= min(2., max(0.5, math.exp(self.budget_rate * (m - t) / t)))
         self.lam = [l * self.lam_scale for l in self.lam0]
     def loss(self)->Tensor: raise NotImplementedError
     def step(self): "Called right after `opt.step()`."
     def after_epoch(self, epoch:int):
         "Called at the end of epoch `epoch` (from 0): the budget's λ update, when there is a budget."
-        if self.target_macs is not None: self._budget()
+        if self.target_macs is not None: self._budget(epoch)
     def finalize(self): "Make the model exactly sparse."
     def parameters(self)->list: return []
     def stats(self)->dict: return self._budget_stats()
