@@ -11,12 +11,12 @@ Prints one line per row: finished (with its test error and MACs), stopped (with 
 """
 import argparse, json, os, shlex, signal, subprocess, sys, time
 from pathlib import Path
-from l0sgl.results import read_plan
+from l0sgl.results import read_plan, row_command
 
 def commands(exp:Path, row:dict, device:str)->list:
     "The train and thin commands of one row (train resumes when a checkpoint is there)."
     d = exp/row['name']
-    train = [sys.executable, '-m', 'l0sgl.cli', *shlex.split(row['flags']), '--out', str(d), '--device', device]
+    train = [sys.executable, '-m', 'l0sgl.cli', *shlex.split(row_command(exp, row))[1:], '--device', device]   # the row's own command
     if (d/'checkpoint.pt').exists(): train.append('--resume')
     return [train, [sys.executable, '-m', 'l0sgl.thin_cli', str(d)]]
 

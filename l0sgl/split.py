@@ -14,8 +14,8 @@ from .groups import reg_layers, group_axis, group_view, group_dims, group_extras
 from .recipes import DEFAULT, GROUP_COSTS
 
 # %% auto #0
-__all__ = ['PENALTIES', 'MODES', 'REGULARIZERS', 'Regularizer', 'group_costs', 'group_weights', 'threshold', 'SparseGroupSplit',
-           'make_regularizer']
+__all__ = ['PENALTIES', 'MODES', 'REGULARIZERS', 'warmup_target', 'Regularizer', 'group_costs', 'group_weights', 'threshold',
+           'SparseGroupSplit', 'make_regularizer']
 
 # %% ../nbs/02_split.ipynb #0602ba69
 def _num(name:str, v, lo:float=0., lo_open:bool=False, hi:float=math.inf, integer:bool=False):
@@ -67,6 +67,14 @@ def _find_layers(model, filter, linear_axis, zero_invariant, bn)->list:
     return [_Layer(n, m, ax, ex.get(n, ())) for n, m, ax in ls]
 
 # %% ../nbs/02_split.ipynb #15643880
+def warmup_target(
+    target:float,   # the budget, a fraction of the dense model's MACs
+    warmup:int,     # epochs over which the target falls linearly from 1 (dense) to `target`; 0: `target` at once
+    epoch:int,      # the epoch just finished (from 0)
+)->float:           # the MACs fraction asked for at the end of `epoch`
+    "The budget's target schedule: t_e = 1 − (1 − t)·min(1, (e+1)/E) (see “A MACs budget” below)."
+    return target if not warmup else 1 - (1 - target) * min(1., (epoch + 1) / warmup)
+
 class Regularizer:
     "The layers a regularizer acts on, λ per layer and 1/N, and the interface a training loop calls."
     def __init__(self,
@@ -121,8 +129,7 @@ class Regularizer:
         return dict(lam_scale=self.lam_scale, macs=self._m)
     def budget_target(self, epoch:int)->float:
         "The MACs fraction asked for at the end of epoch `epoch` (from 0): `target_macs`, reached linearly over `budget_warmup` epochs."
-        w, t = self.budget_warmup, self.target_macs
-        return t if not w else 1 - (1 - t) * min(1., (epoch + 1) / w)
+        return warmup_target(self.target_macs, self.budget_warmup, epoch)
     def _budget(self, epoch:int):
         "λ ← λ·clip(exp(rate·(m − t)/t), ½, 2), m the MACs fraction of the finalized pattern now, t the target of `epoch`."
         m, self._m = (self.sparse_macs() if self._m is None else self._m), None
