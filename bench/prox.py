@@ -4,7 +4,7 @@ A 4480×3760 float32 tensor has the size of WRN-28-10's regularized weights (16.
 Weights are Gaussian with a spread chosen so that a given fraction `p` of them survive hard thresholding at √(2a)
 (a = λ/β = 0.001/0.04, the authors' WRN set-up at β0; b = a·√n); `p = 1` is a = 0, every entry a candidate (block soft
 thresholding since Step 5 of 00_prox; a full sort per group before). The `sort` column is the same prox computed by
-sorting every group (`_sgl0_sorted`, Steps 2–4 alone), i.e. without the fast paths of Steps 5–6.
+sorting every group (`_sgl0_sorted`, Steps 2–4 alone), i.e. without the fast paths of Steps 5, 6 and 8.
 
     python bench/prox.py [--reps 7] [--threads N] [--device cpu|cuda|mps]
 """
@@ -31,7 +31,7 @@ def main(reps=7, threads=None, device='cpu', G=4480, n=3760):
     thr = math.sqrt(2*a)
     print(f"tensor {G}×{n} = {G*n/1e6:.1f} M float32, torch {torch.__version__}, device {dev}, {torch.get_num_threads()} threads")
     print(f"{'survivors p':>12} {'copy ms':>8} {'l0 ms':>8} {'sgl0 ms':>8} {'sort ms':>8} {'l0/copy':>8} {'sgl0/l0':>8} {'sort/l0':>8}")
-    for p in [0.0001, 0.001, 0.01, 0.1, 1.0]:
+    for p in [0.0001, 0.001, 0.01, 0.05, 0.1, 0.3, 1.0]:
         if p < 1:
             z = torch.distributions.Normal(0., 1.).icdf(torch.tensor(1 - p/2)).item()   # P(|w| > thr) = p
             x, aa = torch.randn(G, n)*(thr/z), a

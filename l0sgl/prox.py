@@ -149,6 +149,87 @@ def _dead_bound(
     U = lambda k: torch.minimum(torch.minimum(k*m2, R2 - 2*a*(R2/m2 - k)), R2).clamp_min(0)
     return torch.stack([a*k - 0.5*(U(k).sqrt() - b).clamp_min(0)**2 for k in (torch.ones_like(R), k1, k1 + 1)]).amin(0)
 
+# %% ../nbs/00_prox.ipynb #96130b43
+_CERT_PASSES = 4       # Step 8: at most this many levels of F per group after F(2a); the groups still undecided are sorted
+_CERT_MIN = 2**18      # Step 8 replaces Step 6 on inputs of at least this many entries (below, Step 6 and the sort are cheaper)
+
+def _excess(
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # indices of the groups to evaluate (`None`: all, in order)
+    u:Tensor,          # one level per evaluated group, (H,1) in `acc`
+    acc:torch.dtype,   # dtype of the sums
+    peak:bool=False,   # also return max_i (y_i² − u) of each group
+)->Tensor|tuple:       # (H,1) F(u) = Σ_i (y_i² − u)₊ of each group, in `acc` (and the peak)
+    "Step 8: each group's excess of squares over its level, a cache-sized block of rows at a time."
+    n = y.shape[1]; H = y.shape[0] if rows is None else rows.numel()
+    out = torch.empty(H, 1, dtype=acc, device=y.device)
+    top = torch.empty(H, 1, dtype=acc, device=y.device) if peak else None
+    step = max(1, min(H, (2**20 if y.device.type == 'cpu' else 2**26)//max(n, 1)))   # 4 MB blocks on a CPU
+    src = None if rows is None else torch.empty(step, n, dtype=y.dtype, device=y.device)
+    buf = src if src is not None and y.dtype == acc else torch.empty(step, n, dtype=acc, device=y.device)
+    nu = u.neg()
+    for i in range(0, H, step):                                           # blocks of rows, not groups
+        h = min(step, H - i)
+        s = y[i:i+h] if rows is None else torch.index_select(y, 0, rows[i:i+h], out=src[:h])
+        t = torch.addcmul(nu[i:i+h], s, s, out=buf[:h])
+        if peak: torch.amax(t, 1, keepdim=True, out=top[i:i+h])
+        torch.sum(t.clamp_(min=0), 1, keepdim=True, out=out[i:i+h])
+    return (out, top) if peak else out
+
+# %% ../nbs/00_prox.ipynb #83b5dd48
+def _cut(
+    U:Tensor,        # (H,P) ascending levels, the first ≤ 2a, the last an upper bound on m², in acc
+    Fv:Tensor,       # (H,P) upper bounds on F at those levels
+    a:float|Tensor,  # weight of ‖x‖₀ (float or (H,1)/(1,1))
+    b:float|Tensor,  # weight of Σ_g‖x_g‖₂
+)->tuple:            # (H,1) margin: ≥ 0 proves F ≤ ψ on (2a, u_{P−1}]; (H,1) the level to evaluate next
+    "Step 8: every chord of F against ψ(u) = b²u/(u − 2a); the worst segment's certified minimum, and where it is."
+    u1, u2, f1, f2 = U[:, :-1], U[:, 1:], Fv[:, :-1], Fv[:, 1:]
+    beta = ((f2 - f1)/(u2 - u1).clamp_min(torch.finfo(U.dtype).tiny)).clamp(max=0)   # each chord's slope
+    a2 = torch.as_tensor(2*a, dtype=U.dtype, device=U.device)
+    lo = torch.maximum(u1, a2)                                            # ψ is defined for u > 2a
+    uu = torch.minimum(torch.maximum(a2 + b*(a2/-beta).sqrt(), lo), u2)   # where ψ' = β, clamped
+    d = uu - a2
+    psi = b*b*uu/d
+    dh = -a2*b*b/d.square() - beta                                        # slope of ψ − chord at uu
+    lb = psi - (f1 + beta*(uu - u1)) + torch.minimum(dh*(lo - uu), dh*(u2 - uu))   # tangent at uu: below the segment
+    tol = 16*torch.finfo(U.dtype).eps*(psi + f1 + dh.abs()*(u2 - lo))    # rounding margin
+    margin = (lb - tol).nan_to_num(nan=-math.inf).masked_fill(u2 <= a2, math.inf)   # below 2a: nothing to prove
+    worst, j = margin.min(1, keepdim=True)
+    return worst, uu.gather(1, j)
+
+# %% ../nbs/00_prox.ipynb #032d3add
+def _needs_sort(
+    y:Tensor,             # G×n groups (the prox's input)
+    a:float|Tensor,       # weight of ‖x‖₀ (float, (1,1) or (G,1), in acc)
+    b:float|Tensor,       # weight of Σ_g‖x_g‖₂ (likewise)
+    acc:torch.dtype,      # dtype of the sums and bounds
+    passes:int=_CERT_PASSES, # most levels of F evaluated per group after F(2a)
+)->Tensor:                # the groups that Step 8 could not prove zero, ascending
+    "Step 8: cutting planes on F(u) ≤ ψ(u); groups proven zero drop out, proven nonzero or undecided ones are sorted."
+    eps, (G, n) = torch.finfo(acc).eps, y.shape
+    up = 1/(1 - (n + 4)*eps)                                              # a float sum of n terms ≥ 0, rounded
+    pick = lambda w, i: w.index_select(0, i) if isinstance(w, Tensor) and w.shape[0] > 1 else w
+    a2 = (2*a if isinstance(a, Tensor) else torch.tensor(2*a, dtype=acc, device=y.device)).expand(G, 1)
+    f, top = _excess(y, None, a2, acc, peak=True)                         # F(2a) and max y² − 2a, one pass
+    U = torch.cat([a2, ((top + a2)*(1 + 8*eps)).clamp_min(a2)], 1)        # levels 2a and m² (rounded up)
+    Fv = torch.cat([(f + 3*eps*(top + a2).clamp_min(0)*n)*up, torch.zeros_like(f)], 1)
+    need = torch.zeros(G, dtype=torch.bool, device=y.device)              # groups that go to the sort
+    rows, nonzero, whole = torch.arange(G, device=y.device), torch.zeros(G, dtype=torch.bool, device=y.device), True
+    for it in range(passes + 1):
+        margin, u = _cut(U, Fv, a, b)
+        k = (~(margin >= 0)[:, 0] & ~nonzero).nonzero()[:, 0]             # undecided (one host sync per pass)
+        if k.numel() < rows.numel():
+            rows, U, Fv, a, b, u = rows[k], U[k], Fv[k], pick(a, k), pick(b, k), u[k]
+            whole = False
+        if it == passes or rows.numel() == 0: break
+        f, top = _excess(y, None if whole else rows, u, acc, peak=True)
+        nonzero = (f*(1 - 2*n*eps) > b*b*u/(u - 2*a)*(1 + 16*eps))[:, 0]  # F(u) > ψ(u): certainly nonzero
+        need.index_copy_(0, rows, nonzero)
+        U, o = torch.cat([U, u], 1).sort(1)
+        Fv = torch.cat([Fv, (f + 3*eps*(top + u).clamp_min(0)*n)*up], 1).gather(1, o)
+    return need.index_fill_(0, rows, True).nonzero()[:, 0]
+
 # %% ../nbs/00_prox.ipynb #5e0b7a15
 def prox_sgl0(
     x:Tensor,             # G×n, rows are the groups
@@ -161,10 +242,17 @@ def prox_sgl0(
     for nm, w in (('a', a), ('b', b)):
         if isinstance(w, Tensor) and w.dim() and w.shape[-1] != 1:
             raise ValueError(f"{nm} must be a float or one weight per group (shape (G, 1)); got shape {tuple(w.shape)}")
-    v = prox_l0(x, a, out=out)                                          # Step 3: only survivors can stay
-    if isinstance(b, float) and b == 0: return v
-    acc = _acc_dtype(x)
+    if isinstance(b, float) and b == 0: return prox_l0(x, a, out=out)
+    acc, a0 = _acc_dtype(x), a
     a, b = [w.to(acc) if isinstance(w, Tensor) else w for w in (a, b)]
+    pick = lambda w, rows: w.index_select(0, rows) if isinstance(w, Tensor) and w.shape[0] > 1 else w
+    if x.numel() >= _CERT_MIN and not (isinstance(a, float) and a == 0):   # Step 8, on x itself
+        rows = _needs_sort(x, a, b, acc)                                  # (host syncs: one per level)
+        if rows.numel() == x.shape[0]: return _sgl0_sorted(prox_l0(x, a0, out=out), a, b, acc)
+        sub = prox_l0(x.index_select(0, rows), pick(a0, rows))            # read before `out` (maybe x) is zeroed
+        v = torch.zeros_like(x) if out is None else out.zero_()
+        return v.index_copy_(0, rows, _sgl0_sorted(sub, pick(a, rows), pick(b, rows), acc)) if rows.numel() else v
+    v = prox_l0(x, a0, out=out)                                         # Step 3: only survivors can stay
     up = 1 + 64*torch.finfo(acc).eps                                    # Step 7: round the certificate's inputs up
     R = torch.linalg.vector_norm(v, dim=1, keepdim=True, dtype=acc)
     if isinstance(a, float) and a == 0:                                 # Step 5: block soft thresholding
@@ -174,8 +262,7 @@ def prox_sgl0(
     rows = hard.nonzero()[:, 0]                                          # (a host sync)
     if rows.numel() == 0: return v.zero_()
     if rows.numel() == v.shape[0]: return _sgl0_sorted(v, a, b, acc)
-    pick = lambda w: w.index_select(0, rows) if isinstance(w, Tensor) and w.shape[0] > 1 else w
-    sub = _sgl0_sorted(v.index_select(0, rows), pick(a), pick(b), acc)
+    sub = _sgl0_sorted(v.index_select(0, rows), pick(a, rows), pick(b, rows), acc)
     return v.zero_().index_copy_(0, rows, sub)
 
 # %% ../nbs/00_prox.ipynb #7ad0cc43
