@@ -109,6 +109,10 @@ def _acc_dtype(x:Tensor)->torch.dtype:
     "Accumulation dtype for sums of squares: at least float32."
     return torch.promote_types(x.dtype, torch.float32)
 
+def _pick(w:float|Tensor, rows:Tensor)->float|Tensor:
+    "The weights of the groups `rows`: a float or a (1,1) tensor stays as it is, a (G,1) tensor is indexed."
+    return w.index_select(0, rows) if isinstance(w, Tensor) and w.shape[0] > 1 else w
+
 def _sgl0_sorted(
     v:Tensor,            # G×n hard-thresholded groups (`prox_l0(y, a)`), overwritten with the result
     a:float|Tensor,      # weight of ‖x‖₀: a float or a (G,1)/(1,1) tensor in `acc`
@@ -209,25 +213,25 @@ def _needs_sort(
     "Step 8: cutting planes on F(u) ≤ ψ(u); groups proven zero drop out, proven nonzero or undecided ones are sorted."
     eps, (G, n) = torch.finfo(acc).eps, y.shape
     up = 1/(1 - (n + 4)*eps)                                              # a float sum of n terms ≥ 0, rounded
-    pick = lambda w, i: w.index_select(0, i) if isinstance(w, Tensor) and w.shape[0] > 1 else w
+    bound = lambda f, top, u: (f + 3*eps*n*(top + u).clamp_min(0))*up     # computed F → upper bound (m² = top + u)
     a2 = (2*a if isinstance(a, Tensor) else torch.tensor(2*a, dtype=acc, device=y.device)).expand(G, 1)
     f, top = _excess(y, None, a2, acc, peak=True)                         # F(2a) and max y² − 2a, one pass
     U = torch.cat([a2, ((top + a2)*(1 + 8*eps)).clamp_min(a2)], 1)        # levels 2a and m² (rounded up)
-    Fv = torch.cat([(f + 3*eps*(top + a2).clamp_min(0)*n)*up, torch.zeros_like(f)], 1)
+    Fv = torch.cat([bound(f, top, a2), torch.zeros_like(f)], 1)
     need = torch.zeros(G, dtype=torch.bool, device=y.device)              # groups that go to the sort
     rows, nonzero, whole = torch.arange(G, device=y.device), torch.zeros(G, dtype=torch.bool, device=y.device), True
     for it in range(passes + 1):
         margin, u = _cut(U, Fv, a, b)
         k = (~(margin >= 0)[:, 0] & ~nonzero).nonzero()[:, 0]             # undecided (one host sync per pass)
         if k.numel() < rows.numel():
-            rows, U, Fv, a, b, u = rows[k], U[k], Fv[k], pick(a, k), pick(b, k), u[k]
+            rows, U, Fv, a, b, u = rows[k], U[k], Fv[k], _pick(a, k), _pick(b, k), u[k]
             whole = False
         if it == passes or rows.numel() == 0: break
         f, top = _excess(y, None if whole else rows, u, acc, peak=True)
         nonzero = (f*(1 - 2*n*eps) > b*b*u/(u - 2*a)*(1 + 16*eps))[:, 0]  # F(u) > ψ(u): certainly nonzero
         need.index_copy_(0, rows, nonzero)
         U, o = torch.cat([U, u], 1).sort(1)
-        Fv = torch.cat([Fv, (f + 3*eps*(top + u).clamp_min(0)*n)*up], 1).gather(1, o)
+        Fv = torch.cat([Fv, bound(f, top, u)], 1).gather(1, o)
     return need.index_fill_(0, rows, True).nonzero()[:, 0]
 
 # %% ../nbs/00_prox.ipynb #5e0b7a15
@@ -245,13 +249,12 @@ def prox_sgl0(
     if isinstance(b, float) and b == 0: return prox_l0(x, a, out=out)
     acc, a0 = _acc_dtype(x), a
     a, b = [w.to(acc) if isinstance(w, Tensor) else w for w in (a, b)]
-    pick = lambda w, rows: w.index_select(0, rows) if isinstance(w, Tensor) and w.shape[0] > 1 else w
     if x.numel() >= _CERT_MIN and not (isinstance(a, float) and a == 0):   # Step 8, on x itself
         rows = _needs_sort(x, a, b, acc)                                  # (host syncs: one per level)
         if rows.numel() == x.shape[0]: return _sgl0_sorted(prox_l0(x, a0, out=out), a, b, acc)
-        sub = prox_l0(x.index_select(0, rows), pick(a0, rows))            # read before `out` (maybe x) is zeroed
+        sub = prox_l0(x.index_select(0, rows), _pick(a0, rows))            # read before `out` (maybe x) is zeroed
         v = torch.zeros_like(x) if out is None else out.zero_()
-        return v.index_copy_(0, rows, _sgl0_sorted(sub, pick(a, rows), pick(b, rows), acc)) if rows.numel() else v
+        return v.index_copy_(0, rows, _sgl0_sorted(sub, _pick(a, rows), _pick(b, rows), acc)) if rows.numel() else v
     v = prox_l0(x, a0, out=out)                                         # Step 3: only survivors can stay
     up = 1 + 64*torch.finfo(acc).eps                                    # Step 7: round the certificate's inputs up
     R = torch.linalg.vector_norm(v, dim=1, keepdim=True, dtype=acc)
@@ -262,7 +265,7 @@ def prox_sgl0(
     rows = hard.nonzero()[:, 0]                                          # (a host sync)
     if rows.numel() == 0: return v.zero_()
     if rows.numel() == v.shape[0]: return _sgl0_sorted(v, a, b, acc)
-    sub = _sgl0_sorted(v.index_select(0, rows), pick(a, rows), pick(b, rows), acc)
+    sub = _sgl0_sorted(v.index_select(0, rows), _pick(a, rows), _pick(b, rows), acc)
     return v.zero_().index_copy_(0, rows, sub)
 
 # %% ../nbs/00_prox.ipynb #7ad0cc43
