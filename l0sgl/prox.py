@@ -210,7 +210,7 @@ def _needs_sort(
     acc:torch.dtype,      # dtype of the sums and bounds
     passes:int=_CERT_PASSES, # most levels of F evaluated per group after F(2a)
 )->Tensor:                # the groups that Step 8 could not prove zero, ascending
-    "Step 8: cutting planes on F(u) ≤ ψ(u); groups proven zero drop out, proven nonzero or undecided ones are sorted."
+    "Step 8: cutting planes on F(u) ≤ ψ(u); groups proven zero drop out, proven nonzero or undecided ones are returned."
     eps, (G, n) = torch.finfo(acc).eps, y.shape
     up = 1/(1 - (n + 4)*eps)                                              # a float sum of n terms ≥ 0, rounded
     bound = lambda f, top, u: (f + 3*eps*n*(top + u).clamp_min(0))*up     # computed F → upper bound (m² = top + u)
@@ -218,8 +218,10 @@ def _needs_sort(
     f, top = _excess(y, None, a2, acc, peak=True)                         # F(2a) and max y² − 2a, one pass
     U = torch.cat([a2, ((top + a2)*(1 + 8*eps)).clamp_min(a2)], 1)        # levels 2a and m² (rounded up)
     Fv = torch.cat([bound(f, top, a2), torch.zeros_like(f)], 1)
-    need = torch.zeros(G, dtype=torch.bool, device=y.device)              # groups that go to the sort
-    rows, nonzero, whole = torch.arange(G, device=y.device), torch.zeros(G, dtype=torch.bool, device=y.device), True
+    flo = (f - 3*eps*n*(top + a2).clamp_min(0))*(1 - (n + 4)*eps)        # computed F(2a) → lower bound
+    nonzero = (flo > (b*b + 2*b*(2*a*n)**0.5)*(1 + 16*eps))[:, 0]        # F(u) ≥ F(2a) − n(u − 2a) > ψ(u): certainly nonzero
+    need = nonzero.clone()                                                # groups that go to the sort (or Step 9)
+    rows, whole = torch.arange(G, device=y.device), True
     for it in range(passes + 1):
         margin, u = _cut(U, Fv, a, b)
         k = (~(margin >= 0)[:, 0] & ~nonzero).nonzero()[:, 0]             # undecided (one host sync per pass)
@@ -233,6 +235,177 @@ def _needs_sort(
         U, o = torch.cat([U, u], 1).sort(1)
         Fv = torch.cat([Fv, bound(f, top, u)], 1).gather(1, o)
     return need.index_fill_(0, rows, True).nonzero()[:, 0]
+
+# %% ../nbs/00_prox.ipynb #2c90d0ff
+def _sq_dtype(x:Tensor)->torch.dtype:
+    "Step 9: the dtype of exact squares: float64 (a float32 or half square is exact in it), float32 where a device lacks float64."
+    return torch.float32 if x.device.type == 'mps' else torch.float64
+
+def _mag_above(
+    u:Tensor,          # (H,1) levels, in the squares' dtype (`_sq_dtype`)
+    dt:torch.dtype,    # dtype of the magnitudes (`_acc_dtype`)
+)->Tensor:             # (H,1) the least magnitude m of dtype dt whose square, in u's dtype, exceeds u
+    "Step 9: a magnitude threshold equivalent to a level on the squares: |y| ≥ m ⇔ y² > u."
+    m = u.clamp_min(0).sqrt().to(dt)
+    sq = lambda v: v.to(u.dtype).square()
+    inf = torch.full_like(m, math.inf)
+    m = torch.where(sq(m) > u, m, torch.nextafter(m, inf))                 # one ulp up if m² ≤ u
+    p = torch.nextafter(m, torch.zeros_like(m))
+    return torch.where(sq(p) > u, p, m)                                    # one ulp down if that still exceeds u
+
+# %% ../nbs/00_prox.ipynb #460bf317
+def _rows(
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # indices of the groups to read (`None`: all, in order)
+    dt:torch.dtype,    # dtype of the blocks handed out
+):                     # yields (first row, number of rows, block in dt)
+    "Step 9: cache-sized blocks of the selected rows of y, in dt (buffers reused: a block is valid until the next)."
+    n = y.shape[1]; H = y.shape[0] if rows is None else rows.numel()
+    step = max(1, min(H, (2**20 if y.device.type == 'cpu' else 2**26)//max(n, 1)))   # 4 MB of float32 on a CPU
+    src = None if rows is None else torch.empty(step, n, dtype=y.dtype, device=y.device)
+    cv = None if y.dtype == dt else torch.empty(step, n, dtype=dt, device=y.device)
+    for i in range(0, H, step):
+        h = min(step, H - i)
+        s = y[i:i+h] if rows is None else torch.index_select(y, 0, rows[i:i+h], out=src[:h])
+        yield i, h, (s if cv is None else cv[:h].copy_(s))
+
+def _level_counts(
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # the groups to evaluate (`None`: all)
+    U:Tensor,          # (H,L) levels per evaluated group, in dt
+    dt:torch.dtype,    # dtype of the squares and sums
+)->tuple:              # F (H,L), N (H,L), max y² (H,1)
+    "Step 9: F(u) = Σ(y² − u)₊ and N(u) = #{y² > u} at every level, and the largest square, one read per block."
+    H, L = U.shape
+    F = torch.empty(H, L, dtype=dt, device=y.device); N = torch.empty_like(F)
+    top = torch.empty(H, 1, dtype=dt, device=y.device)
+    t = d = None
+    for i, h, s in _rows(y, rows, dt):
+        if t is None: t, d = torch.empty_like(s), torch.empty_like(s)
+        q = torch.mul(s, s, out=t[:h])
+        torch.amax(q, 1, keepdim=True, out=top[i:i+h])
+        for l in range(L):                                                 # a count is the sum of the signs
+            e = torch.sub(q, U[i:i+h, l:l+1], out=d[:h]).clamp_(min=0)
+            F[i:i+h, l] = e.sum(1); N[i:i+h, l] = e.sign_().sum(1)
+    return F, N, top
+
+def _band_certificate(
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # the groups to certify (`None`: all)
+    a:float|Tensor,    # weight of ‖x‖₀ (float, (1,1) or (H,1))
+    b:float|Tensor,    # weight of Σ_g‖x_g‖₂ (likewise)
+)->tuple:              # ok (H,), u_lo (H,1), u_hi (H,1) in the compare dtype
+    "Step 9: levels u_lo ≤ u_hi such that each certified group's best support is empty or has N(u_hi)…N(u_lo) entries."
+    dt, n = _acc_dtype(y), y.shape[1]
+    H = y.shape[0] if rows is None else rows.numel()
+    eps = torch.finfo(dt).eps
+    up, dn = 1/(1 - (n + 8)*eps), 1 - (n + 8)*eps
+    a_, b_ = [torch.as_tensor(w, dtype=dt, device=y.device).expand(H, 1) for w in (a, b)]
+    a2, w1 = 2*a_*(1 - 4*eps), 3*a_                                      # every survivor's rounded square exceeds a2
+    U = torch.cat([a2, w1], 1)
+    F, N, top = _level_counts(y, rows, U, dt)
+    S = F + U*N
+    S0u, S0d, S1d = S[:, :1]*up, S[:, :1]*dn, S[:, 1:]*dn
+    h = lambda s: 0.5*(s.sqrt() - b_).clamp_min(0)**2
+    lo = 2*a_/(1 - b_/S0u.sqrt())*(1 - 8*eps)
+    hi = 2*a_/(1 - b_/S1d.sqrt())*(1 + 8*eps)
+    cref = torch.minimum(a_*N[:, :1] - h(S0d), torch.zeros_like(lo))     # the cost of a support: the optimum is below
+    w1d = w1*(1 - 4*eps)                                                 # every square counted at w1 exceeds this
+    smin = b_**2/(1 - 2*a_/w1d)**2
+    phi = a_*smin/(top*(1 + 8*eps)) - h(smin)
+    marg = 16*eps*(cref.abs() + phi.abs())
+    ok = (S0u.sqrt() > b_) & (S1d.sqrt() > b_) & (hi < w1d) & (cref < -marg) & (phi > cref + marg)
+    return ok[:, 0], torch.minimum(lo, hi), hi
+
+# %% ../nbs/00_prox.ipynb #c382455b
+def _band(
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # the groups (`None`: all)
+    mlo:Tensor,        # (H,1) magnitude threshold of u_lo (`_mag_above`)
+    mhi:Tensor,        # (H,1) magnitude threshold of u_hi
+    sq:torch.dtype,    # dtype of the returned sums
+)->tuple:              # S (H,1) and N (H,1) of the entries |y| ≥ mhi; the band mlo ≤ |y| < mhi as rows R and magnitudes V
+    "Step 9: count and sum above the band, and the band itself, one read per block."
+    dt = _acc_dtype(y); H = mlo.shape[0]
+    S = torch.empty(H, 1, dtype=sq, device=y.device); N = torch.empty(H, 1, dtype=dt, device=y.device)
+    R, V = [], []
+    A = None
+    for i, h, s in _rows(y, rows, dt):
+        if A is None: A, m, w = torch.empty_like(s), torch.empty_like(s), torch.empty_like(s)
+        ab = torch.abs(s, out=A[:h])
+        mh = torch.ge(ab, mhi[i:i+h], out=m[:h])                           # 1 above the band
+        torch.sum(mh, 1, keepdim=True, out=N[i:i+h])
+        S[i:i+h] = torch.mul(s, s, out=w[:h]).mul_(mh).sum(1, keepdim=True)  # rounded squares: see the text
+        flat = torch.ge(ab, mlo[i:i+h], out=w[:h]).sub_(mh).view(-1)       # 1 exactly on the band
+        if dt == torch.float32 and flat.numel() % 2 == 0:                  # find the few 1s a pair of floats at a time
+            wd = flat.view(torch.int64).nonzero()[:, 0]
+            c = torch.stack([2*wd, 2*wd + 1], 1).view(-1)
+            c = c[flat[c] != 0]
+        else: c = flat.nonzero()[:, 0]
+        R.append(c//s.shape[1] + i); V.append(ab.view(-1)[c])
+    return S, N.to(sq), torch.cat(R), torch.cat(V)
+
+def _band_resolve(
+    S:Tensor, N:Tensor,   # (H,1) sum and count above the band (`_band`), in sq
+    R:Tensor, V:Tensor,   # the band: row of each entry (ascending) and its magnitude
+    a:float|Tensor,       # weight of ‖x‖₀, in sq (float, (1,1) or (H,1))
+    b:float|Tensor,       # weight of Σ_g‖x_g‖₂, likewise
+    H:int,                # number of groups
+    sq:torch.dtype,       # dtype of the squares and costs
+)->tuple:                 # (H,1) magnitude threshold τ (−1: keep only |y| ≥ mhi) and (H,1) scale 1 − b/r (0: group dies)
+    "Step 9: each group's best support from its band: one sort of a groups × band matrix, then Steps 2–4 on it."
+    cnt = torch.bincount(R, minlength=H)
+    K = max(1, int(cnt.max()) if R.numel() else 0)                        # (a host sync)
+    start = torch.cumsum(cnt, 0) - cnt
+    P = torch.zeros(H, K, dtype=V.dtype, device=V.device)
+    P[R, torch.arange(R.numel(), device=V.device) - start[R]] = V          # row r's band in its first cnt[r] places
+    P = P.sort(1, descending=True).values                                # sorted, 0-padded
+    Sk = torch.cat([S, S + P.to(sq).square().cumsum(1)], 1)              # S at k = N + j, j = 0..K (exact squares)
+    j = torch.arange(K + 1, device=V.device, dtype=sq)
+    cost = (a*(N + j) - 0.5*(Sk.sqrt() - b).clamp_min(0)**2).masked_fill(j > cnt.unsqueeze(1), math.inf)
+    best, js = cost.min(1, keepdim=True)
+    tau = P.gather(1, (js - 1).clamp_min(0))                             # the smallest kept band magnitude
+    kend = torch.where(js > 0, (P >= tau).sum(1, keepdim=True), 0)       # Step 4: the end of a run of ties
+    scale = torch.where(best < 0, 1 - b/Sk.gather(1, kend).sqrt(), 0)
+    return torch.where(js > 0, tau, -1.), scale
+
+def _band_write(
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # the groups to write (`None`: all)
+    tau:Tensor,        # (H,1) magnitude thresholds
+    scale:Tensor,      # (H,1) scales, in the compare dtype
+    out:Tensor,        # G×n output (may be y: each block is read before it is written)
+)->Tensor:             # out
+    "Step 9: out = y·[|y| ≥ τ]·scale on the rows, a block at a time."
+    A = None
+    for i, h, s in _rows(y, rows, _acc_dtype(y)):
+        if A is None: A = torch.empty_like(s)
+        m = torch.ge(torch.abs(s, out=A[:h]), tau[i:i+h], out=A[:h]).mul_(scale[i:i+h])
+        if rows is None and s.dtype == out.dtype: torch.mul(s, m, out=out[i:i+h])
+        elif rows is None: out[i:i+h] = m.mul_(s)
+        else: out.index_copy_(0, rows[i:i+h], m.mul_(s).to(out.dtype))
+    return out
+
+def _sgl0_band(
+    y:Tensor,          # G×n groups (the prox's input)
+    rows:Tensor|None,  # the groups to solve (`None`: all)
+    a:float|Tensor,    # weight of ‖x‖₀ for those groups (float, (1,1) or (H,1))
+    b:float|Tensor,    # weight of Σ_g‖x_g‖₂, likewise
+    out:Tensor,        # G×n output: the certified groups' rows are written
+)->Tensor:             # positions (into `rows`) of the groups not certified, still to be sorted
+    "Step 9: the SGL0 prox of every group the band certificate holds for, written into out."
+    dt, sq = _acc_dtype(y), _sq_dtype(y)
+    H = y.shape[0] if rows is None else rows.numel()
+    ok, lo, hi = _band_certificate(y, rows, a, b)
+    k = ok.nonzero()[:, 0]                                               # (a host sync)
+    if k.numel() == 0: return torch.arange(H, device=y.device)
+    br = None if rows is None and k.numel() == H else (k if rows is None else rows[k])
+    mlo, mhi = _mag_above(lo[k].to(sq), dt), _mag_above(hi[k].to(sq), dt)
+    S, N, R, V = _band(y, br, mlo, mhi, sq)
+    a_, b_ = [_pick(w, k).to(sq) if isinstance(w, Tensor) else w for w in (a, b)]
+    tau, scale = _band_resolve(S, N, R, V, a_, b_, k.numel(), sq)
+    _band_write(y, br, torch.where(tau < 0, mhi, tau), scale.to(dt), out)
+    return (~ok).nonzero()[:, 0]
 
 # %% ../nbs/00_prox.ipynb #5e0b7a15
 def prox_sgl0(
@@ -249,12 +422,20 @@ def prox_sgl0(
     if isinstance(b, float) and b == 0: return prox_l0(x, a, out=out)
     acc, a0 = _acc_dtype(x), a
     a, b = [w.to(acc) if isinstance(w, Tensor) else w for w in (a, b)]
-    if x.numel() >= _CERT_MIN and not (isinstance(a, float) and a == 0):   # Step 8, on x itself
+    if x.numel() >= _CERT_MIN and not (isinstance(a, float) and a == 0):   # Steps 8 and 9, on x itself
         rows = _needs_sort(x, a, b, acc)                                  # (host syncs: one per level)
-        if rows.numel() == x.shape[0]: return _sgl0_sorted(prox_l0(x, a0, out=out), a, b, acc)
-        sub = prox_l0(x.index_select(0, rows), _pick(a0, rows))            # read before `out` (maybe x) is zeroed
-        v = torch.zeros_like(x) if out is None else out.zero_()
-        return v.index_copy_(0, rows, _sgl0_sorted(sub, _pick(a, rows), _pick(b, rows), acc)) if rows.numel() else v
+        G, full = x.shape[0], rows.numel() == x.shape[0]
+        v = torch.zeros_like(x) if out is None else out
+        if rows.numel() == 0: return v.zero_()
+        if out is not None and not full:                                  # zero the groups proven zero; out may be x,
+            if out.untyped_storage().data_ptr() != x.untyped_storage().data_ptr(): v.zero_()   # whose other rows are read below
+            else: v.index_fill_(0, torch.ones(G, dtype=torch.bool, device=x.device).index_fill_(0, rows, False).nonzero()[:, 0], 0)
+        left = _sgl0_band(x, None if full else rows, a if full else _pick(a, rows), b if full else _pick(b, rows), v)
+        sr = rows[left]                                                   # Step 9 could not certify these: sort them
+        if sr.numel():
+            sub = _sgl0_sorted(prox_l0(x.index_select(0, sr), _pick(a0, sr)), _pick(a, sr), _pick(b, sr), acc)
+            v.index_copy_(0, sr, sub)
+        return v
     v = prox_l0(x, a0, out=out)                                         # Step 3: only survivors can stay
     up = 1 + 64*torch.finfo(acc).eps                                    # Step 7: round the certificate's inputs up
     R = torch.linalg.vector_norm(v, dim=1, keepdim=True, dtype=acc)
