@@ -259,11 +259,12 @@ def _rows(
     rows:Tensor|None,  # indices of the groups to read (`None`: all, in order)
     dt:torch.dtype,    # dtype of the blocks handed out
 ):                     # yields (first row, number of rows, block in dt)
-    "Step 9: cache-sized blocks of the selected rows of y, in dt (buffers reused: a block is valid until the next)."
+    "Step 9: cache-sized contiguous blocks of the selected rows of y, in dt (buffers reused: a block is valid until the next)."
     n = y.shape[1]; H = y.shape[0] if rows is None else rows.numel()
     step = max(1, min(H, (2**20 if y.device.type == 'cpu' else 2**26)//max(n, 1)))   # 4 MB of float32 on a CPU
     src = None if rows is None else torch.empty(step, n, dtype=y.dtype, device=y.device)
-    cv = None if y.dtype == dt else torch.empty(step, n, dtype=dt, device=y.device)
+    copy = y.dtype != dt or (rows is None and not y.is_contiguous())       # a strided y (a group view) is copied
+    cv = torch.empty(step, n, dtype=dt, device=y.device) if copy else None
     for i in range(0, H, step):
         h = min(step, H - i)
         s = y[i:i+h] if rows is None else torch.index_select(y, 0, rows[i:i+h], out=src[:h])
