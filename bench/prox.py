@@ -4,7 +4,8 @@ A 4480×3760 float32 tensor has the size of WRN-28-10's regularized weights (16.
 Weights are Gaussian with a spread chosen so that a given fraction `p` of them survive hard thresholding at √(2a)
 (a = λ/β = 0.001/0.04, the authors' WRN set-up at β0; b = a·√n); `p = 1` is a = 0, every entry a candidate (block soft
 thresholding since Step 5 of 00_prox; a full sort per group before). The `sort` column is the same prox computed by
-sorting every group (`_sgl0_sorted`, Steps 2–4 alone), i.e. without the fast paths of Steps 5, 6 and 8.
+sorting every group (`_sgl0_sorted`, Steps 2–4 alone), i.e. without the fast paths of Steps 5, 6, 8 and 9.
+Copy, prox_l0 and prox_sgl0 are timed interleaved, one call of each per repetition, so drift affects them alike.
 
     python bench/prox.py [--reps 7] [--threads N] [--device cpu|cuda|mps]
 """
@@ -16,11 +17,17 @@ def sync(dev):
     elif dev.type == 'mps': torch.mps.synchronize()
 
 def median_time(f, reps, dev=torch.device('cpu')):
-    f(); sync(dev)
-    ts = []
+    return median_times([f], reps, dev)[0]
+
+def median_times(fs, reps, dev=torch.device('cpu')):
+    "Median time of each function, the functions interleaved within every repetition (drift hits all alike)."
+    for f in fs: f()
+    sync(dev)
+    ts = [[] for _ in fs]
     for _ in range(reps):
-        sync(dev); t0 = time.perf_counter(); f(); sync(dev); ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
+        for f, t in zip(fs, ts):
+            sync(dev); t0 = time.perf_counter(); f(); sync(dev); t.append(time.perf_counter() - t0)
+    return [statistics.median(t) for t in ts]
 
 def main(reps=7, threads=None, device='cpu', G=4480, n=3760):
     if threads: torch.set_num_threads(threads)
@@ -38,9 +45,7 @@ def main(reps=7, threads=None, device='cpu', G=4480, n=3760):
         else: x, aa = torch.randn(G, n)*0.05, 0.
         x = x.to(dev)
         o = torch.empty_like(x)
-        tc = median_time(lambda: o.copy_(x), reps, dev)
-        tl = median_time(lambda: prox_l0(x, aa, out=o), reps, dev)
-        ts = median_time(lambda: prox_sgl0(x, aa, b, out=o), reps, dev)
+        tc, tl, ts = median_times([lambda: o.copy_(x), lambda: prox_l0(x, aa, out=o), lambda: prox_sgl0(x, aa, b, out=o)], reps, dev)
         tz = median_time(lambda: _sgl0_sorted(prox_l0(x, aa, out=o), aa, b, torch.float32), 1 if p == 1 else max(3, reps//2), dev)
         print(f"{p:>12g} {tc*1e3:8.2f} {tl*1e3:8.2f} {ts*1e3:8.1f} {tz*1e3:8.1f} {tl/tc:8.2f} {ts/tl:8.1f} {tz/tl:8.1f}")
 
