@@ -157,6 +157,23 @@ def _dead_bound(
 _CERT_PASSES = 4       # Step 8: at most this many levels of F per group after F(2a); the groups still undecided are sorted
 _CERT_MIN = 2**18      # Step 8 replaces Step 6 on inputs of at least this many entries (below, Step 6 and the sort are cheaper)
 
+def _rows(
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # indices of the groups to read (`None`: all, in order)
+    dt:torch.dtype,    # dtype of the blocks handed out
+    contiguous:bool=True, # copy the blocks of a strided y (a group view of a weight) into a contiguous buffer
+):                     # yields (first row, number of rows, block in dt)
+    "Steps 8 and 9: cache-sized blocks of the selected rows of y, in dt (buffers reused: a block is valid until the next)."
+    n = y.shape[1]; H = y.shape[0] if rows is None else rows.numel()
+    step = max(1, min(H, (2**20 if y.device.type == 'cpu' else 2**26)//max(n, 1)))   # 4 MB of float32 on a CPU
+    src = None if rows is None else torch.empty(step, n, dtype=y.dtype, device=y.device)
+    copy = y.dtype != dt or (contiguous and rows is None and not y.is_contiguous())
+    cv = torch.empty(step, n, dtype=dt, device=y.device) if copy else None
+    for i in range(0, H, step):
+        h = min(step, H - i)
+        s = y[i:i+h] if rows is None else torch.index_select(y, 0, rows[i:i+h], out=src[:h])
+        yield i, h, (s if cv is None else cv[:h].copy_(s))
+
 def _excess(
     y:Tensor,          # G×n groups
     rows:Tensor|None,  # indices of the groups to evaluate (`None`: all, in order)
@@ -165,16 +182,12 @@ def _excess(
     peak:bool=False,   # also return max_i (y_i² − u) of each group
 )->Tensor|tuple:       # (H,1) F(u) = Σ_i (y_i² − u)₊ of each group, in `acc` (and the peak)
     "Step 8: each group's excess of squares over its level, a cache-sized block of rows at a time."
-    n = y.shape[1]; H = y.shape[0] if rows is None else rows.numel()
+    H = y.shape[0] if rows is None else rows.numel()
     out = torch.empty(H, 1, dtype=acc, device=y.device)
     top = torch.empty(H, 1, dtype=acc, device=y.device) if peak else None
-    step = max(1, min(H, (2**20 if y.device.type == 'cpu' else 2**26)//max(n, 1)))   # 4 MB blocks on a CPU
-    src = None if rows is None else torch.empty(step, n, dtype=y.dtype, device=y.device)
-    buf = src if src is not None and y.dtype == acc else torch.empty(step, n, dtype=acc, device=y.device)
-    nu = u.neg()
-    for i in range(0, H, step):                                           # blocks of rows, not groups
-        h = min(step, H - i)
-        s = y[i:i+h] if rows is None else torch.index_select(y, 0, rows[i:i+h], out=src[:h])
+    nu, buf = u.neg(), None
+    for i, h, s in _rows(y, rows, y.dtype, contiguous=False):             # blocks of rows, not groups
+        if buf is None: buf = torch.empty(s.shape, dtype=acc, device=y.device)
         t = torch.addcmul(nu[i:i+h], s, s, out=buf[:h])
         if peak: torch.amax(t, 1, keepdim=True, out=top[i:i+h])
         torch.sum(t.clamp_(min=0), 1, keepdim=True, out=out[i:i+h])
@@ -254,22 +267,6 @@ def _mag_above(
     return torch.where(sq(p) > u, p, m)                                    # one ulp down if that still exceeds u
 
 # %% ../nbs/00_prox.ipynb #460bf317
-def _rows(
-    y:Tensor,          # G×n groups
-    rows:Tensor|None,  # indices of the groups to read (`None`: all, in order)
-    dt:torch.dtype,    # dtype of the blocks handed out
-):                     # yields (first row, number of rows, block in dt)
-    "Step 9: cache-sized contiguous blocks of the selected rows of y, in dt (buffers reused: a block is valid until the next)."
-    n = y.shape[1]; H = y.shape[0] if rows is None else rows.numel()
-    step = max(1, min(H, (2**20 if y.device.type == 'cpu' else 2**26)//max(n, 1)))   # 4 MB of float32 on a CPU
-    src = None if rows is None else torch.empty(step, n, dtype=y.dtype, device=y.device)
-    copy = y.dtype != dt or (rows is None and not y.is_contiguous())       # a strided y (a group view) is copied
-    cv = torch.empty(step, n, dtype=dt, device=y.device) if copy else None
-    for i in range(0, H, step):
-        h = min(step, H - i)
-        s = y[i:i+h] if rows is None else torch.index_select(y, 0, rows[i:i+h], out=src[:h])
-        yield i, h, (s if cv is None else cv[:h].copy_(s))
-
 def _level_counts(
     y:Tensor,          # G×n groups
     rows:Tensor|None,  # the groups to evaluate (`None`: all)
@@ -295,7 +292,7 @@ def _band_certificate(
     rows:Tensor|None,  # the groups to certify (`None`: all)
     a:float|Tensor,    # weight of ‖x‖₀ (float, (1,1) or (H,1))
     b:float|Tensor,    # weight of Σ_g‖x_g‖₂ (likewise)
-)->tuple:              # ok (H,), u_lo (H,1), u_hi (H,1) in the compare dtype
+)->tuple:              # ok (H,), u_lo (H,1), u_hi (H,1) in `_acc_dtype(y)`
     "Step 9: levels u_lo ≤ u_hi such that each certified group's best support is empty or has N(u_hi)…N(u_lo) entries."
     dt, n = _acc_dtype(y), y.shape[1]
     H = y.shape[0] if rows is None else rows.numel()
@@ -374,7 +371,7 @@ def _band_write(
     y:Tensor,          # G×n groups
     rows:Tensor|None,  # the groups to write (`None`: all)
     tau:Tensor,        # (H,1) magnitude thresholds
-    scale:Tensor,      # (H,1) scales, in the compare dtype
+    scale:Tensor,      # (H,1) scales, in `_acc_dtype(y)`
     out:Tensor,        # G×n output (may be y: each block is read before it is written)
 )->Tensor:             # out
     "Step 9: out = y·[|y| ≥ τ]·scale on the rows, a block at a time."
