@@ -4,13 +4,13 @@
 
 # %% ../nbs/00_prox.ipynb #2ca5aa93
 from __future__ import annotations
-import math
+import math, os, warnings
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['prox_l0', 'prox_l1', 'prox_tl1', 'prox_scad', 'prox_group_l2', 'prox_sgl1', 'prox_sgl0', 'prox_l1ml2']
+__all__ = ['FUSE', 'prox_l0', 'prox_l1', 'prox_tl1', 'prox_scad', 'prox_group_l2', 'prox_sgl1', 'prox_sgl0', 'prox_l1ml2']
 
 # %% ../nbs/00_prox.ipynb #d1358641
 def _param(name:str, v, x:Tensor, lo:float=0., lo_open:bool=False, hi:float=math.inf):
@@ -153,6 +153,32 @@ def _dead_bound(
     U = lambda k: torch.minimum(torch.minimum(k*m2, R2 - 2*a*(R2/m2 - k)), R2).clamp_min(0)
     return torch.stack([a*k - 0.5*(U(k).sqrt() - b).clamp_min(0)**2 for k in (torch.ones_like(R), k1, k1 + 1)]).amin(0)
 
+# %% ../nbs/00_prox.ipynb #e551e60c
+FUSE = os.environ.get('L0SGL_FUSE', '1') != '0'   # Steps 8–10: each pass over the groups as one compiled kernel (torch.compile)
+
+_compiled = {}                                      # kernel → its compiled form
+
+def _fusable(
+    y:Tensor,   # the groups a pass reads
+)->bool:        # whether that pass runs as a compiled kernel
+    "`FUSE` is on, y is on a CPU or a CUDA device, and the call is not itself being compiled."
+    return FUSE and y.device.type in ('cpu', 'cuda') and not torch.compiler.is_compiling()
+
+def _fused(
+    kernel,     # a function of tensors, traceable by torch.compile without graph breaks
+    *args,      # its arguments
+):              # kernel(*args), compiled; None if compiling failed (then `FUSE` is off for the rest of the process)
+    "Run a pass as one compiled kernel (compiled on first use, dynamic shapes)."
+    global FUSE
+    try:
+        if kernel not in _compiled: _compiled[kernel] = torch.compile(kernel, dynamic=True, fullgraph=True)
+        return _compiled[kernel](*args)
+    except Exception as e:
+        FUSE = False
+        warnings.warn(f"l0sgl.prox: compiling {kernel.__name__} failed ({type(e).__name__}: {str(e)[:300]}); the passes of "
+                      "Steps 8–10 run as eager loops from now on (l0sgl.prox.FUSE = True tries again)")
+        return None
+
 # %% ../nbs/00_prox.ipynb #96130b43
 _CERT_PASSES = 4       # Step 8: at most this many levels of F per group after F(2a); the groups still undecided are sorted
 _CERT_MIN = 2**18      # Step 8 replaces Step 6 on inputs of at least this many entries (below, Step 6 and the sort are cheaper)
@@ -174,6 +200,14 @@ def _rows(
         s = y[i:i+h] if rows is None else torch.index_select(y, 0, rows[i:i+h], out=src[:h])
         yield i, h, (s if cv is None else cv[:h].copy_(s))
 
+def _k_excess(
+    y:Tensor,          # H×n groups
+    u:Tensor,          # (H,1) levels, in the dtype of the sums
+)->tuple:              # (H,1) F(u) = Σ(y² − u)₊ and (H,1) max(y² − u) of each group
+    "Step 8's pass as one kernel (`_fused`)."
+    s = y.to(u.dtype); e = s*s - u
+    return e.clamp_min(0).sum(1, keepdim=True), e.amax(1, keepdim=True)
+
 def _excess(
     y:Tensor,          # G×n groups
     rows:Tensor|None,  # indices of the groups to evaluate (`None`: all, in order)
@@ -181,7 +215,10 @@ def _excess(
     acc:torch.dtype,   # dtype of the sums
     peak:bool=False,   # also return max_i (y_i² − u) of each group
 )->Tensor|tuple:       # (H,1) F(u) = Σ_i (y_i² − u)₊ of each group, in `acc` (and the peak)
-    "Step 8: each group's excess of squares over its level, a cache-sized block of rows at a time."
+    "Step 8: each group's excess of squares over its level: one compiled kernel, or a cache-sized block of rows at a time."
+    if _fusable(y):
+        r = _fused(_k_excess, y if rows is None else y.index_select(0, rows), u)
+        if r is not None: return r if peak else r[0]
     H = y.shape[0] if rows is None else rows.numel()
     out = torch.empty(H, 1, dtype=acc, device=y.device)
     top = torch.empty(H, 1, dtype=acc, device=y.device) if peak else None
@@ -222,19 +259,29 @@ def _needs_sort(
     b:float|Tensor,       # weight of Σ_g‖x_g‖₂ (likewise)
     acc:torch.dtype,      # dtype of the sums and bounds
     passes:int=_CERT_PASSES, # most levels of F evaluated per group after F(2a)
-)->Tensor:                # the groups that Step 8 could not prove zero, ascending
+    with_cert:bool=False, # also return Step 9's certificate of those groups: computed in the first pass if passes are fused, else None
+)->Tensor|tuple:          # the groups that Step 8 could not prove zero, ascending (and the certificate)
     "Step 8: cutting planes on F(u) ≤ ψ(u); groups proven zero drop out, proven nonzero or undecided ones are returned."
     eps, (G, n) = torch.finfo(acc).eps, y.shape
     up = 1/(1 - (n + 4)*eps)                                              # a float sum of n terms ≥ 0, rounded
     bound = lambda f, top, u: (f + 3*eps*n*(top + u).clamp_min(0))*up     # computed F → upper bound (m² = top + u)
     a2 = (2*a if isinstance(a, Tensor) else torch.tensor(2*a, dtype=acc, device=y.device)).expand(G, 1)
-    f, top = _excess(y, None, a2, acc, peak=True)                         # F(2a) and max y² − 2a, one pass
-    U = torch.cat([a2, ((top + a2)*(1 + 8*eps)).clamp_min(a2)], 1)        # levels 2a and m² (rounded up)
-    Fv = torch.cat([bound(f, top, a2), torch.zeros_like(f)], 1)
-    flo = (f - 3*eps*n*(top + a2).clamp_min(0))*(1 - (n + 4)*eps)        # computed F(2a) → lower bound
+    cert, u0, shift = None, a2, 0
+    if with_cert and _fusable(y):                                         # Step 10: the first pass also certifies (Step 9)
+        a_, b_ = [torch.as_tensor(w, dtype=acc, device=y.device).expand(G, 1) for w in (a, b)]
+        r = _fused(_k_first, y, a_, b_)
+        if r is not None:
+            F, N, m2, *cert = r
+            u0 = _cert_levels(a_)[:, :1]                                  # 2a(1 − 4ε): F(u0) ≥ F(2a) ≥ F(u0) − N(u0)(2a − u0)
+            f, top, shift = F[:, :1], m2 - u0, N[:, :1]*(a2 - u0)
+    if cert is None: f, top = _excess(y, None, a2, acc, peak=True)        # F(2a) and max y² − 2a, one pass
+    U = torch.cat([u0, ((top + u0)*(1 + 8*eps)).clamp_min(u0)], 1)        # levels 2a (or just below) and m² (rounded up)
+    Fv = torch.cat([bound(f, top, u0), torch.zeros_like(f)], 1)
+    flo = (f - 3*eps*n*(top + u0).clamp_min(0))*(1 - (n + 4)*eps) - shift  # computed F(u0) → lower bound on F(2a)
     nonzero = (flo > (b*b + 2*b*(2*a*n)**0.5)*(1 + 16*eps))[:, 0]        # F(u) ≥ F(2a) − n(u − 2a) > ψ(u): certainly nonzero
     need = nonzero.clone()                                                # groups that go to the sort (or Step 9)
     rows, whole = torch.arange(G, device=y.device), True
+    if cert is not None and bool(nonzero.all()): passes = -1              # every group keeps weights: no level to cut
     for it in range(passes + 1):
         margin, u = _cut(U, Fv, a, b)
         k = (~(margin >= 0)[:, 0] & ~nonzero).nonzero()[:, 0]             # undecided (one host sync per pass)
@@ -247,7 +294,8 @@ def _needs_sort(
         need.index_copy_(0, rows, nonzero)
         U, o = torch.cat([U, u], 1).sort(1)
         Fv = torch.cat([Fv, bound(f, top, u)], 1).gather(1, o)
-    return need.index_fill_(0, rows, True).nonzero()[:, 0]
+    out = need.index_fill_(0, rows, True).nonzero()[:, 0]
+    return (out, None if cert is None else [c[out] for c in cert]) if with_cert else out
 
 # %% ../nbs/00_prox.ipynb #2c90d0ff
 def _sq_dtype(x:Tensor)->torch.dtype:
@@ -267,13 +315,26 @@ def _mag_above(
     return torch.where(sq(p) > u, p, m)                                    # one ulp down if that still exceeds u
 
 # %% ../nbs/00_prox.ipynb #460bf317
+def _k_levels(
+    y:Tensor,          # H×n groups
+    U:Tensor,          # (H,L) levels, in the dtype of the sums
+)->tuple:              # F (H,L), N (H,L), max y² (H,1)
+    "Step 9's pass as one kernel (`_fused`)."
+    s = y.to(U.dtype); q = s*s
+    F = torch.cat([(q - U[:, l:l+1]).clamp_min(0).sum(1, keepdim=True) for l in range(U.shape[1])], 1)
+    N = torch.cat([(q > U[:, l:l+1]).sum(1, keepdim=True, dtype=U.dtype) for l in range(U.shape[1])], 1)
+    return F, N, q.amax(1, keepdim=True)
+
 def _level_counts(
     y:Tensor,          # G×n groups
     rows:Tensor|None,  # the groups to evaluate (`None`: all)
     U:Tensor,          # (H,L) levels per evaluated group, in dt
     dt:torch.dtype,    # dtype of the squares and sums
 )->tuple:              # F (H,L), N (H,L), max y² (H,1)
-    "Step 9: F(u) = Σ(y² − u)₊ and N(u) = #{y² > u} at every level, and the largest square, one read per block."
+    "Step 9: F(u) = Σ(y² − u)₊ and N(u) = #{y² > u} at every level, and the largest square: one compiled kernel, or one read per block."
+    if _fusable(y):
+        r = _fused(_k_levels, y if rows is None else y.index_select(0, rows), U)
+        if r is not None: return r
     H, L = U.shape
     F = torch.empty(H, L, dtype=dt, device=y.device); N = torch.empty_like(F)
     top = torch.empty(H, 1, dtype=dt, device=y.device)
@@ -294,14 +355,47 @@ def _band_certificate(
     b:float|Tensor,    # weight of Σ_g‖x_g‖₂ (likewise)
 )->tuple:              # ok (H,), u_lo (H,1), u_hi (H,1) in `_acc_dtype(y)`
     "Step 9: levels u_lo ≤ u_hi such that each certified group's best support is empty or has N(u_hi)…N(u_lo) entries."
-    dt, n = _acc_dtype(y), y.shape[1]
+    dt = _acc_dtype(y)
     H = y.shape[0] if rows is None else rows.numel()
+    a_, b_ = [torch.as_tensor(w, dtype=dt, device=y.device).expand(H, 1) for w in (a, b)]
+    if _fusable(y):                                                      # the pass and the arithmetic, one compiled call
+        r = _fused(_k_certificate, y if rows is None else y.index_select(0, rows), a_, b_)
+        if r is not None: return r
+    return _certify(*_level_counts(y, rows, _cert_levels(a_), dt), a_, b_, y.shape[1])
+
+def _cert_levels(
+    a:Tensor,          # (H,1) weight of ‖x‖₀, in the dtype of the sums
+)->Tensor:             # (H,2) the certificate's levels 2a(1 − 4ε) and w1 = 3a
+    "Step 9: every survivor's rounded square exceeds the first level."
+    return torch.cat([2*a*(1 - 4*torch.finfo(a.dtype).eps), 3*a], 1)
+
+def _k_certificate(
+    y:Tensor,          # H×n groups
+    a:Tensor,          # (H,1) weight of ‖x‖₀, in `_acc_dtype(y)`
+    b:Tensor,          # (H,1) weight of Σ_g‖x_g‖₂, likewise
+)->tuple:              # as `_band_certificate`
+    "Step 9's certificate, its pass and its arithmetic, as one compiled call (`_fused`)."
+    return _certify(*_k_levels(y, _cert_levels(a)), a, b, y.shape[1])
+
+def _k_first(
+    y:Tensor,          # G×n groups
+    a:Tensor,          # (G,1) weight of ‖x‖₀, in `_acc_dtype(y)`
+    b:Tensor,          # (G,1) weight of Σ_g‖x_g‖₂, likewise
+)->tuple:              # F, N (G,2) at `_cert_levels`, the largest square (G,1), and the certificate (ok, u_lo, u_hi)
+    "Step 8's first pass and Step 9's certificate as one compiled call (`_fused`; Step 10)."
+    F, N, top = _k_levels(y, _cert_levels(a))
+    return (F, N, top, *_certify(F, N, top, a, b, y.shape[1]))
+
+def _certify(
+    F:Tensor, N:Tensor, top:Tensor,  # F and N at `_cert_levels` (H,2), the largest square (H,1)
+    a_:Tensor, b_:Tensor,            # (H,1) weights, in F's dtype
+    n:int,                           # group size
+)->tuple:                            # ok (H,), u_lo (H,1), u_hi (H,1)
+    "Step 9: the certificate from the counts and sums at its two levels."
+    dt = F.dtype
     eps = torch.finfo(dt).eps
     up, dn = 1/(1 - (n + 8)*eps), 1 - (n + 8)*eps
-    a_, b_ = [torch.as_tensor(w, dtype=dt, device=y.device).expand(H, 1) for w in (a, b)]
-    a2, w1 = 2*a_*(1 - 4*eps), 3*a_                                      # every survivor's rounded square exceeds a2
-    U = torch.cat([a2, w1], 1)
-    F, N, top = _level_counts(y, rows, U, dt)
+    U = _cert_levels(a_); w1 = U[:, 1:]
     S = F + U*N
     S0u, S0d, S1d = S[:, :1]*up, S[:, :1]*dn, S[:, 1:]*dn
     h = lambda s: 0.5*(s.sqrt() - b_).clamp_min(0)**2
@@ -367,6 +461,16 @@ def _band_resolve(
     scale = torch.where(best < 0, 1 - b/Sk.gather(1, kend).sqrt(), 0)
     return torch.where(js > 0, tau, -1.), scale
 
+def _k_write(
+    y:Tensor,          # H×n groups
+    tau:Tensor,        # (H,1) magnitude thresholds
+    scale:Tensor,      # (H,1) scales, in `_acc_dtype(y)`
+    out:Tensor,        # H×n output (may be y)
+)->Tensor:             # out
+    "The write of Steps 9 and 10 as one kernel (`_fused`)."
+    s = y.to(scale.dtype)
+    return out.copy_(torch.where(s.abs() >= tau, s*scale, 0))
+
 def _band_write(
     y:Tensor,          # G×n groups
     rows:Tensor|None,  # the groups to write (`None`: all)
@@ -374,7 +478,12 @@ def _band_write(
     scale:Tensor,      # (H,1) scales, in `_acc_dtype(y)`
     out:Tensor,        # G×n output (may be y: each block is read before it is written)
 )->Tensor:             # out
-    "Step 9: out = y·[|y| ≥ τ]·scale on the rows, a block at a time."
+    "Step 9: out = y·[|y| ≥ τ]·scale on the rows: one compiled kernel, or a block at a time."
+    if _fusable(y):
+        if rows is None and _fused(_k_write, y, tau, scale, out) is not None: return out
+        if rows is not None:
+            w = torch.empty(rows.numel(), y.shape[1], dtype=out.dtype, device=y.device)
+            if _fused(_k_write, y.index_select(0, rows), tau, scale, w) is not None: return out.index_copy_(0, rows, w)
     A = None
     for i, h, s in _rows(y, rows, _acc_dtype(y)):
         if A is None: A = torch.empty_like(s)
@@ -390,20 +499,101 @@ def _sgl0_band(
     a:float|Tensor,    # weight of ‖x‖₀ for those groups (float, (1,1) or (H,1))
     b:float|Tensor,    # weight of Σ_g‖x_g‖₂, likewise
     out:Tensor,        # G×n output: the certified groups' rows are written
+    cert:list|None=None, # their certificate (ok, u_lo, u_hi) if already computed (`_needs_sort`)
 )->Tensor:             # positions (into `rows`) of the groups not certified, still to be sorted
     "Step 9: the SGL0 prox of every group the band certificate holds for, written into out."
     dt, sq = _acc_dtype(y), _sq_dtype(y)
     H = y.shape[0] if rows is None else rows.numel()
-    ok, lo, hi = _band_certificate(y, rows, a, b)
+    ok, lo, hi = _band_certificate(y, rows, a, b) if cert is None else cert
     k = ok.nonzero()[:, 0]                                               # (a host sync)
     if k.numel() == 0: return torch.arange(H, device=y.device)
     br = None if rows is None and k.numel() == H else (k if rows is None else rows[k])
-    mlo, mhi = _mag_above(lo[k].to(sq), dt), _mag_above(hi[k].to(sq), dt)
-    S, N, R, V = _band(y, br, mlo, mhi, sq)
     a_, b_ = [_pick(w, k).to(sq) if isinstance(w, Tensor) else w for w in (a, b)]
-    tau, scale = _band_resolve(S, N, R, V, a_, b_, k.numel(), sq)
-    _band_write(y, br, torch.where(tau < 0, mhi, tau), scale.to(dt), out)
+    lo, hi, K = lo[k].to(sq), hi[k].to(sq), k.numel()
+    if _fusable(y):                                                      # Step 10 (fused passes); out is all rewritten
+        free = br is None and out.is_contiguous() and out.dtype == y.dtype \
+               and out.untyped_storage().data_ptr() != y.untyped_storage().data_ptr()   # below, so it can hold rows
+        tau, scale, left, lo, hi = _contract(y, br, lo, hi, a_, b_, out if free else None)
+    else:
+        tau, left = torch.empty(K, 1, dtype=dt, device=y.device), torch.arange(K, device=y.device)
+        scale = torch.empty(K, 1, dtype=sq, device=y.device)
+    if left.numel():                                                     # the band's sort, for the groups still open
+        lr = br if left.numel() == K else (left if br is None else br[left])
+        mlo, mhi = _mag_above(lo, dt), _mag_above(hi, dt)
+        S, N, R, V = _band(y, lr, mlo, mhi, sq)
+        t, s = _band_resolve(S, N, R, V, _pick(a_, left), _pick(b_, left), left.numel(), sq)
+        tau.index_copy_(0, left, torch.where(t < 0, mhi, t)); scale.index_copy_(0, left, s)
+    _band_write(y, br, tau, scale.to(dt), out)
     return (~ok).nonzero()[:, 0]
+
+# %% ../nbs/00_prox.ipynb #7e6e8089
+_CONTRACT_PASSES = 3   # Step 10: at most this many band passes; a group whose band still holds ≥ 2 squares takes Step 9's sort
+
+def _k_band(
+    y:Tensor,    # H×n groups
+    mlo:Tensor,  # (H,1) magnitude threshold of the band's lower level (`_mag_above`), in `_acc_dtype(y)`
+    mhi:Tensor,  # (H,1) that of its upper level
+)->tuple:        # (H,1) each: N and S of |y| ≥ mhi, N and S of the band mlo ≤ |y| < mhi, the band's largest magnitude (0: empty)
+    "Step 10's pass as one kernel (`_fused`): counts and sums of rounded squares above and in the band, and its top magnitude."
+    s = y.to(mhi.dtype); ab, q = s.abs(), s*s
+    top = ab >= mhi; band = (ab >= mlo) & ~top
+    return (top.sum(1, keepdim=True, dtype=s.dtype), torch.where(top, q, 0).sum(1, keepdim=True),
+            band.sum(1, keepdim=True, dtype=s.dtype), torch.where(band, q, 0).sum(1, keepdim=True),
+            torch.where(band, ab, 0).amax(1, keepdim=True))
+
+def _k_contract(
+    y:Tensor,          # H×n groups
+    lo:Tensor, hi:Tensor,   # (H,1) the band's levels u_lo, u_hi, in sq
+    mlo:Tensor, mhi:Tensor, # (H,1) their magnitude thresholds (`_mag_above`), in `_acc_dtype(y)`
+    a:Tensor, b:Tensor,     # (H,1) or (1,1) weights, in sq
+)->tuple:                   # τ, scale (H,1); open (H,) bool; the contracted u_lo, u_hi, and their magnitude thresholds
+    "Step 10: one pass (`_k_band`), the decision, and the contracted band, as one compiled call (`_fused`)."
+    dt, sq, n = mhi.dtype, lo.dtype, y.shape[1]
+    eps, eps2 = torch.finfo(dt).eps, torch.finfo(sq).eps
+    up, dn = 1/(1 - (n + 8)*eps), 1 - (n + 8)*eps
+    h = lambda S: 0.5*(S.sqrt() - b).clamp_min(0)**2
+    T = lambda S, no: torch.where(S.sqrt() > b, 2*a/(1 - b/S.sqrt()), no)   # 2a/(1 − b/√S)
+    r = _k_band(y, mlo, mhi)
+    Nh, Sh, Nb, Sb, mb = [t.to(sq) for t in r]
+    S1 = Sh + mb*mb                                                      # with the band's one square (exact in sq)
+    c0, c1 = a*Nh - h(Sh), a*(Nh + 1) - h(S1)
+    err = 16*eps2*(c0.abs() + c1.abs() + a*(Nh + 1))                     # the evaluation's rounding; S(u_hi) as Step 9
+    one = (Nb == 1) & ((c1 - c0).abs() > err)                            # one square, and a clear winner
+    take = one & (c1 < c0)
+    lo2 = torch.maximum(lo, T((Sh + Sb)*up, -math.inf)*(1 - 8*eps))     # the contracted band
+    hi2 = torch.minimum(hi, T(Sh*dn, math.inf)*(1 + 8*eps))
+    lo2 = torch.minimum(lo2, hi2)
+    return (torch.where(take, r[4], mhi), 1 - b/torch.where(take, S1, Sh).sqrt(), ~((Nb == 0) | one)[:, 0],
+            lo2, hi2, _mag_above(lo2, dt), _mag_above(hi2, dt))
+
+def _contract(
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # the certified groups (`None`: all)
+    lo:Tensor,         # (H,1) their u_lo (Step 9), in the squares' dtype sq
+    hi:Tensor,         # (H,1) their u_hi, in sq
+    a:float|Tensor,    # weight of ‖x‖₀, in sq (float, (1,1) or (H,1))
+    b:float|Tensor,    # weight of Σ_g‖x_g‖₂, likewise
+    scratch:Tensor|None=None, # memory of y's dtype for the open groups' rows, at least H·n entries, free to overwrite
+)->tuple:              # τ (H,1) and scale (H,1) of the decided groups; positions of the others, and their u_lo and u_hi
+    "Step 10: contract the bands of certified groups, and decide each group whose band holds at most one square."
+    dt, sq, H, n = _acc_dtype(y), lo.dtype, lo.shape[0], y.shape[1]
+    tau = torch.empty(H, 1, dtype=dt, device=y.device); scale = torch.empty(H, 1, dtype=sq, device=y.device)
+    pos, ys = torch.arange(H, device=y.device), (y if rows is None else y.index_select(0, rows))
+    gather = lambda p: torch.index_select(y, 0, p if rows is None else rows[p],      # fresh memory costs page faults:
+                                          out=None if scratch is None else scratch.view(-1)[:p.numel()*n].view(-1, n))
+    a, b = [torch.as_tensor(w, dtype=sq, device=y.device).reshape(-1, 1) for w in (a, b)]
+    mlo, mhi = _mag_above(lo, dt), _mag_above(hi, dt)
+    for _ in range(_CONTRACT_PASSES):
+        r = _fused(_k_contract, ys, lo, hi, mlo, mhi, _pick(a, pos), _pick(b, pos))
+        if r is None: break                                              # compiling failed: Step 9 takes the rest
+        t, s, op, lo, hi, mlo, mhi = r
+        tau.index_copy_(0, pos, t.to(dt)); scale.index_copy_(0, pos, s)
+        k = op.nonzero()[:, 0]                                           # still open (a host sync)
+        if k.numel() == pos.numel(): continue
+        pos, lo, hi, mlo, mhi = pos[k], lo[k], hi[k], mlo[k], mhi[k]
+        if k.numel() == 0: break
+        ys = gather(pos)                                                 # the open groups' rows, from y
+    return tau, scale, pos, lo, hi
 
 # %% ../nbs/00_prox.ipynb #5e0b7a15
 def prox_sgl0(
@@ -421,14 +611,14 @@ def prox_sgl0(
     acc, a0 = _acc_dtype(x), a
     a, b = [w.to(acc) if isinstance(w, Tensor) else w for w in (a, b)]
     if x.numel() >= _CERT_MIN and not (isinstance(a, float) and a == 0):   # Steps 8 and 9, on x itself
-        rows = _needs_sort(x, a, b, acc)                                  # (host syncs: one per level)
+        rows, cert = _needs_sort(x, a, b, acc, with_cert=True)            # (host syncs: one per level)
         G, full = x.shape[0], rows.numel() == x.shape[0]
         v = torch.zeros_like(x) if out is None else out
         if rows.numel() == 0: return v.zero_()
         if out is not None and not full:                                  # zero the groups proven zero; out may be x,
             if out.untyped_storage().data_ptr() != x.untyped_storage().data_ptr(): v.zero_()   # whose other rows are read below
             else: v.index_fill_(0, torch.ones(G, dtype=torch.bool, device=x.device).index_fill_(0, rows, False).nonzero()[:, 0], 0)
-        left = _sgl0_band(x, None if full else rows, a if full else _pick(a, rows), b if full else _pick(b, rows), v)
+        left = _sgl0_band(x, None if full else rows, a if full else _pick(a, rows), b if full else _pick(b, rows), v, cert)
         sr = rows[left]                                                   # Step 9 could not certify these: sort them
         if sr.numel():
             sub = _sgl0_sorted(prox_l0(x.index_select(0, sr), _pick(a0, sr)), _pick(a, sr), _pick(b, sr), acc)
