@@ -4,12 +4,14 @@ A 4480×3760 float32 tensor has the size of WRN-28-10's regularized weights (16.
 Weights are Gaussian with a spread chosen so that a given fraction `p` of them survive hard thresholding at √(2a)
 (a = λ/β = 0.001/0.04, the authors' WRN set-up at β0; b = a·√n); `p = 1` is a = 0, every entry a candidate (block soft
 thresholding since Step 5 of 00_prox; a full sort per group before). The `sort` column is the same prox computed by
-sorting every group (`_sgl0_sorted`, Steps 2–4 alone), i.e. without the fast paths of Steps 5, 6, 8 and 9.
+sorting every group (`_sgl0_sorted`, Steps 2–4 alone), i.e. without the fast paths of Steps 5, 6, 8, 9 and 10.
+`--eager` turns off the compiled passes (l0sgl.prox.FUSE = False); by default they are on where torch.compile works.
 Copy, prox_l0 and prox_sgl0 are timed interleaved, one call of each per repetition, so drift affects them alike.
 
-    python bench/prox.py [--reps 7] [--threads N] [--device cpu|cuda|mps]
+    python bench/prox.py [--reps 7] [--threads N] [--device cpu|cuda|mps] [--eager]
 """
 import argparse, math, statistics, time, torch
+import l0sgl.prox
 from l0sgl.prox import prox_l0, prox_sgl0, _sgl0_sorted
 
 def sync(dev):
@@ -29,14 +31,15 @@ def median_times(fs, reps, dev=torch.device('cpu')):
             sync(dev); t0 = time.perf_counter(); f(); sync(dev); t.append(time.perf_counter() - t0)
     return [statistics.median(t) for t in ts]
 
-def main(reps=7, threads=None, device='cpu', G=4480, n=3760):
+def main(reps=7, threads=None, device='cpu', eager=False, G=4480, n=3760):
     if threads: torch.set_num_threads(threads)
+    if eager: l0sgl.prox.FUSE = False
     dev = torch.device(device)
     torch.manual_seed(0)
     a = 0.001/0.04
     b = a*math.sqrt(n)
     thr = math.sqrt(2*a)
-    print(f"tensor {G}×{n} = {G*n/1e6:.1f} M float32, torch {torch.__version__}, device {dev}, {torch.get_num_threads()} threads")
+    print(f"tensor {G}×{n} = {G*n/1e6:.1f} M float32, torch {torch.__version__}, device {dev}, {torch.get_num_threads()} threads, passes {'eager' if eager else 'fused'}")
     print(f"{'survivors p':>12} {'copy ms':>8} {'l0 ms':>8} {'sgl0 ms':>8} {'sort ms':>8} {'l0/copy':>8} {'sgl0/l0':>8} {'sort/l0':>8}")
     for p in [0.0001, 0.001, 0.01, 0.05, 0.1, 0.3, 0.9, 1.0]:
         if p < 1:
@@ -52,5 +55,5 @@ def main(reps=7, threads=None, device='cpu', G=4480, n=3760):
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--reps', type=int, default=7); ap.add_argument('--threads', type=int, default=None)
-    ap.add_argument('--device', default='cpu')
+    ap.add_argument('--device', default='cpu'); ap.add_argument('--eager', action='store_true')
     main(**vars(ap.parse_args()))
