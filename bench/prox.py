@@ -41,7 +41,7 @@ def main(reps=7, threads=None, device='cpu', eager=False, G=4480, n=3760):
     thr = math.sqrt(2*a)
     print(f"tensor {G}×{n} = {G*n/1e6:.1f} M float32, torch {torch.__version__}, device {dev}, {torch.get_num_threads()} threads, passes {'eager' if eager else 'fused'}")
     print(f"{'survivors p':>12} {'copy ms':>8} {'l0 ms':>8} {'sgl0 ms':>8} {'sort ms':>8} {'l0/copy':>8} {'sgl0/l0':>8} {'sort/l0':>8}")
-    for p in [0.0001, 0.001, 0.01, 0.05, 0.1, 0.3, 0.9, 1.0]:
+    for p in [0.0001, 0.001, 0.01, 0.05, 0.1, 0.12, 0.15, 0.2, 0.3, 0.9, 1.0]:
         if p < 1:
             z = torch.distributions.Normal(0., 1.).icdf(torch.tensor(1 - p/2)).item()   # P(|w| > thr) = p
             x, aa = torch.randn(G, n)*(thr/z), a

@@ -200,12 +200,20 @@ def _rows(
         s = y[i:i+h] if rows is None else torch.index_select(y, 0, rows[i:i+h], out=src[:h])
         yield i, h, (s if cv is None else cv[:h].copy_(s))
 
+def _sel(
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # indices of the rows a kernel reads (`None`: all)
+)->Tensor:             # those rows: inside a compiled kernel the gather is fused into the pass, not materialized
+    "The rows of y that a fused pass reads."
+    return y if rows is None else y[rows]
+
 def _k_excess(
-    y:Tensor,          # H×n groups
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # the H groups to read (`None`: all)
     u:Tensor,          # (H,1) levels, in the dtype of the sums
 )->tuple:              # (H,1) F(u) = Σ(y² − u)₊ and (H,1) max(y² − u) of each group
     "Step 8's pass as one kernel (`_fused`)."
-    s = y.to(u.dtype); e = s*s - u
+    s = _sel(y, rows).to(u.dtype); e = s*s - u
     return e.clamp_min(0).sum(1, keepdim=True), e.amax(1, keepdim=True)
 
 def _excess(
@@ -217,7 +225,7 @@ def _excess(
 )->Tensor|tuple:       # (H,1) F(u) = Σ_i (y_i² − u)₊ of each group, in `acc` (and the peak)
     "Step 8: each group's excess of squares over its level: one compiled kernel, or a cache-sized block of rows at a time."
     if _fusable(y):
-        r = _fused(_k_excess, y if rows is None else y.index_select(0, rows), u)
+        r = _fused(_k_excess, y, rows, u)
         if r is not None: return r if peak else r[0]
     H = y.shape[0] if rows is None else rows.numel()
     out = torch.empty(H, 1, dtype=acc, device=y.device)
@@ -242,7 +250,7 @@ def _cut(
     beta = ((f2 - f1)/(u2 - u1).clamp_min(torch.finfo(U.dtype).tiny)).clamp(max=0)   # each chord's slope
     a2 = torch.as_tensor(2*a, dtype=U.dtype, device=U.device)
     lo = torch.maximum(u1, a2)                                            # ψ is defined for u > 2a
-    uu = torch.minimum(torch.maximum(a2 + b*(a2/-beta).sqrt(), lo), u2)   # where ψ' = β, clamped
+    uu = torch.minimum(torch.maximum(torch.where(beta < 0, a2 + b*(a2/-beta).sqrt(), u2), lo), u2)   # where ψ' = β, clamped
     d = uu - a2
     psi = b*b*uu/d
     dh = -a2*b*b/d.square() - beta                                        # slope of ψ − chord at uu
@@ -279,6 +287,11 @@ def _needs_sort(
     Fv = torch.cat([bound(f, top, u0), torch.zeros_like(f)], 1)
     flo = (f - 3*eps*n*(top + u0).clamp_min(0))*(1 - (n + 4)*eps) - shift  # computed F(u0) → lower bound on F(2a)
     nonzero = (flo > (b*b + 2*b*(2*a*n)**0.5)*(1 + 16*eps))[:, 0]        # F(u) ≥ F(2a) − n(u − 2a) > ψ(u): certainly nonzero
+    if cert is not None:                                                  # F(w1 = 3a) came with the first pass: a third level
+        w1, mu = _cert_levels(a_)[:, 1:], U[:, 1:]
+        U = torch.cat([u0, torch.minimum(w1, mu), mu], 1)                 # F = 0 at and above m² (rounded up)
+        Fv = torch.cat([Fv[:, :1], torch.where(w1 < mu, bound(F[:, 1:], m2 - w1, w1), 0), Fv[:, 1:]], 1)
+        nonzero |= (F[:, 1:]*(1 - 2*n*eps) > b_*b_*w1/(w1 - a2)*(1 + 16*eps))[:, 0]   # F(w1) > ψ(w1)
     need = nonzero.clone()                                                # groups that go to the sort (or Step 9)
     rows, whole = torch.arange(G, device=y.device), True
     if cert is not None and bool(nonzero.all()): passes = -1              # every group keeps weights: no level to cut
@@ -316,11 +329,12 @@ def _mag_above(
 
 # %% ../nbs/00_prox.ipynb #460bf317
 def _k_levels(
-    y:Tensor,          # H×n groups
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # the H groups to read (`None`: all)
     U:Tensor,          # (H,L) levels, in the dtype of the sums
 )->tuple:              # F (H,L), N (H,L), max y² (H,1)
     "Step 9's pass as one kernel (`_fused`)."
-    s = y.to(U.dtype); q = s*s
+    s = _sel(y, rows).to(U.dtype); q = s*s
     F = torch.cat([(q - U[:, l:l+1]).clamp_min(0).sum(1, keepdim=True) for l in range(U.shape[1])], 1)
     N = torch.cat([(q > U[:, l:l+1]).sum(1, keepdim=True, dtype=U.dtype) for l in range(U.shape[1])], 1)
     return F, N, q.amax(1, keepdim=True)
@@ -333,7 +347,7 @@ def _level_counts(
 )->tuple:              # F (H,L), N (H,L), max y² (H,1)
     "Step 9: F(u) = Σ(y² − u)₊ and N(u) = #{y² > u} at every level, and the largest square: one compiled kernel, or one read per block."
     if _fusable(y):
-        r = _fused(_k_levels, y if rows is None else y.index_select(0, rows), U)
+        r = _fused(_k_levels, y, rows, U)
         if r is not None: return r
     H, L = U.shape
     F = torch.empty(H, L, dtype=dt, device=y.device); N = torch.empty_like(F)
@@ -359,7 +373,7 @@ def _band_certificate(
     H = y.shape[0] if rows is None else rows.numel()
     a_, b_ = [torch.as_tensor(w, dtype=dt, device=y.device).expand(H, 1) for w in (a, b)]
     if _fusable(y):                                                      # the pass and the arithmetic, one compiled call
-        r = _fused(_k_certificate, y if rows is None else y.index_select(0, rows), a_, b_)
+        r = _fused(_k_certificate, y, rows, a_, b_)
         if r is not None: return r
     return _certify(*_level_counts(y, rows, _cert_levels(a_), dt), a_, b_, y.shape[1])
 
@@ -370,12 +384,13 @@ def _cert_levels(
     return torch.cat([2*a*(1 - 4*torch.finfo(a.dtype).eps), 3*a], 1)
 
 def _k_certificate(
-    y:Tensor,          # H×n groups
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # the H groups to certify (`None`: all)
     a:Tensor,          # (H,1) weight of ‖x‖₀, in `_acc_dtype(y)`
     b:Tensor,          # (H,1) weight of Σ_g‖x_g‖₂, likewise
 )->tuple:              # as `_band_certificate`
     "Step 9's certificate, its pass and its arithmetic, as one compiled call (`_fused`)."
-    return _certify(*_k_levels(y, _cert_levels(a)), a, b, y.shape[1])
+    return _certify(*_k_levels(y, rows, _cert_levels(a)), a, b, y.shape[1])
 
 def _k_first(
     y:Tensor,          # G×n groups
@@ -383,7 +398,7 @@ def _k_first(
     b:Tensor,          # (G,1) weight of Σ_g‖x_g‖₂, likewise
 )->tuple:              # F, N (G,2) at `_cert_levels`, the largest square (G,1), and the certificate (ok, u_lo, u_hi)
     "Step 8's first pass and Step 9's certificate as one compiled call (`_fused`; Step 10)."
-    F, N, top = _k_levels(y, _cert_levels(a))
+    F, N, top = _k_levels(y, None, _cert_levels(a))
     return (F, N, top, *_certify(F, N, top, a, b, y.shape[1]))
 
 def _certify(
@@ -401,11 +416,16 @@ def _certify(
     h = lambda s: 0.5*(s.sqrt() - b_).clamp_min(0)**2
     lo = 2*a_/(1 - b_/S0u.sqrt())*(1 - 8*eps)
     hi = 2*a_/(1 - b_/S1d.sqrt())*(1 + 8*eps)
-    cref = torch.minimum(a_*N[:, :1] - h(S0d), torch.zeros_like(lo))     # the cost of a support: the optimum is below
-    w1d = w1*(1 - 4*eps)                                                 # every square counted at w1 exceeds this
-    smin = b_**2/(1 - 2*a_/w1d)**2
-    phi = a_*smin/(top*(1 + 8*eps)) - h(smin)
-    marg = 16*eps*(cref.abs() + phi.abs())
+    N1, S1u = N[:, 1:], S[:, 1:]*up
+    cref = torch.minimum(torch.minimum(a_*N[:, :1] - h(S0d), a_*N1 - h(S1d)), torch.zeros_like(lo))  # two supports' costs:
+    w1d, w1u = w1*(1 - 4*eps), w1*(1 + 4*eps)                            # the optimum is below; squares counted at w1
+    smin = b_**2/(1 - 2*a_/w1d)**2                                       # exceed w1d, the others are below w1u
+    m2u = top*(1 + 8*eps)
+    U = lambda k: torch.minimum(torch.minimum(k*m2u, S1u + (k - N1)*torch.where(k > N1, w1u, w1d)), smin)   # S_k ≤ U(k)
+    ks = [N1, (S1u - N1*w1d)/(m2u - w1d), (S1u - N1*w1u)/(m2u - w1u), smin/m2u, N1 + (smin - S1u)/w1d, N1 + (smin - S1u)/w1u]
+    g = torch.stack([a_*k - h(U(k)) for k in [torch.ones_like(N1)] + [k.nan_to_num(nan=1.).clamp_min(1) for k in ks]]).amin(0)
+    phi = torch.maximum(a_*smin/m2u - h(smin), g)                        # two lower bounds on the cost where S < S_min
+    marg = 16*eps*(cref.abs() + phi.abs() + h(smin))
     ok = (S0u.sqrt() > b_) & (S1d.sqrt() > b_) & (hi < w1d) & (cref < -marg) & (phi > cref + marg)
     return ok[:, 0], torch.minimum(lo, hi), hi
 
@@ -419,6 +439,9 @@ def _band(
 )->tuple:              # S (H,1) and N (H,1) of the entries |y| ≥ mhi; the band mlo ≤ |y| < mhi as rows R and magnitudes V
     "Step 9: count and sum above the band, and the band itself, one read per block."
     dt = _acc_dtype(y); H = mlo.shape[0]
+    if _fusable(y) and (r := _fused(_k_band_entries, y, rows, mlo, mhi)) is not None:   # one pass: the sums, and where
+        R, C = r[-1].nonzero(as_tuple=True)                              # the band's magnitudes, 0 elsewhere
+        return r[1].to(sq), r[0].to(sq), R, r[-1][R, C]
     S = torch.empty(H, 1, dtype=sq, device=y.device); N = torch.empty(H, 1, dtype=dt, device=y.device)
     R, V = [], []
     A = None
@@ -436,6 +459,16 @@ def _band(
         else: c = flat.nonzero()[:, 0]
         R.append(c//s.shape[1] + i); V.append(ab.view(-1)[c])
     return S, N.to(sq), torch.cat(R), torch.cat(V)
+
+def _k_band_entries(
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # the H groups to read (`None`: all)
+    mlo:Tensor,        # (H,1) magnitude threshold of u_lo (`_mag_above`), in `_acc_dtype(y)`
+    mhi:Tensor,        # (H,1) that of u_hi
+)->tuple:              # as `_k_band`, and H×n: |y| on the band mlo ≤ |y| < mhi, 0 elsewhere
+    "Step 9's `_band` as one kernel (`_fused`; a float output: inductor writes a bool one ~10× slower on a CPU)."
+    ab = _sel(y, rows).to(mhi.dtype).abs()
+    return *_k_band(y, rows, mlo, mhi), torch.where((ab >= mlo) & (ab < mhi), ab, 0)
 
 def _band_resolve(
     S:Tensor, N:Tensor,   # (H,1) sum and count above the band (`_band`), in sq
@@ -462,14 +495,16 @@ def _band_resolve(
     return torch.where(js > 0, tau, -1.), scale
 
 def _k_write(
-    y:Tensor,          # H×n groups
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # the H groups to write (`None`: all)
     tau:Tensor,        # (H,1) magnitude thresholds
     scale:Tensor,      # (H,1) scales, in `_acc_dtype(y)`
-    out:Tensor,        # H×n output (may be y)
+    out:Tensor,        # G×n output (may be y)
 )->Tensor:             # out
     "The write of Steps 9 and 10 as one kernel (`_fused`)."
-    s = y.to(scale.dtype)
-    return out.copy_(torch.where(s.abs() >= tau, s*scale, 0))
+    s = _sel(y, rows).to(scale.dtype)
+    w = torch.where(s.abs() >= tau, s*scale, 0).to(out.dtype)
+    return out.copy_(w) if rows is None else out.index_copy_(0, rows, w)
 
 def _band_write(
     y:Tensor,          # G×n groups
@@ -479,11 +514,7 @@ def _band_write(
     out:Tensor,        # G×n output (may be y: each block is read before it is written)
 )->Tensor:             # out
     "Step 9: out = y·[|y| ≥ τ]·scale on the rows: one compiled kernel, or a block at a time."
-    if _fusable(y):
-        if rows is None and _fused(_k_write, y, tau, scale, out) is not None: return out
-        if rows is not None:
-            w = torch.empty(rows.numel(), y.shape[1], dtype=out.dtype, device=y.device)
-            if _fused(_k_write, y.index_select(0, rows), tau, scale, w) is not None: return out.index_copy_(0, rows, w)
+    if _fusable(y) and _fused(_k_write, y, rows, tau, scale, out) is not None: return out
     A = None
     for i, h, s in _rows(y, rows, _acc_dtype(y)):
         if A is None: A = torch.empty_like(s)
@@ -510,10 +541,8 @@ def _sgl0_band(
     br = None if rows is None and k.numel() == H else (k if rows is None else rows[k])
     a_, b_ = [_pick(w, k).to(sq) if isinstance(w, Tensor) else w for w in (a, b)]
     lo, hi, K = lo[k].to(sq), hi[k].to(sq), k.numel()
-    if _fusable(y):                                                      # Step 10 (fused passes); out is all rewritten
-        free = br is None and out.is_contiguous() and out.dtype == y.dtype \
-               and out.untyped_storage().data_ptr() != y.untyped_storage().data_ptr()   # below, so it can hold rows
-        tau, scale, left, lo, hi = _contract(y, br, lo, hi, a_, b_, out if free else None)
+    if _fusable(y):                                                      # Step 10 (fused passes)
+        tau, scale, left, lo, hi = _contract(y, br, lo, hi, a_, b_)
     else:
         tau, left = torch.empty(K, 1, dtype=dt, device=y.device), torch.arange(K, device=y.device)
         scale = torch.empty(K, 1, dtype=sq, device=y.device)
@@ -530,19 +559,21 @@ def _sgl0_band(
 _CONTRACT_PASSES = 3   # Step 10: at most this many band passes; a group whose band still holds ≥ 2 squares takes Step 9's sort
 
 def _k_band(
-    y:Tensor,    # H×n groups
-    mlo:Tensor,  # (H,1) magnitude threshold of the band's lower level (`_mag_above`), in `_acc_dtype(y)`
-    mhi:Tensor,  # (H,1) that of its upper level
-)->tuple:        # (H,1) each: N and S of |y| ≥ mhi, N and S of the band mlo ≤ |y| < mhi, the band's largest magnitude (0: empty)
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # the H groups to read (`None`: all)
+    mlo:Tensor,        # (H,1) magnitude threshold of the band's lower level (`_mag_above`), in `_acc_dtype(y)`
+    mhi:Tensor,        # (H,1) that of its upper level
+)->tuple:              # (H,1) each: N and S of |y| ≥ mhi, N and S of the band mlo ≤ |y| < mhi, the band's largest magnitude (0: empty)
     "Step 10's pass as one kernel (`_fused`): counts and sums of rounded squares above and in the band, and its top magnitude."
-    s = y.to(mhi.dtype); ab, q = s.abs(), s*s
+    s = _sel(y, rows).to(mhi.dtype); ab, q = s.abs(), s*s
     top = ab >= mhi; band = (ab >= mlo) & ~top
     return (top.sum(1, keepdim=True, dtype=s.dtype), torch.where(top, q, 0).sum(1, keepdim=True),
             band.sum(1, keepdim=True, dtype=s.dtype), torch.where(band, q, 0).sum(1, keepdim=True),
             torch.where(band, ab, 0).amax(1, keepdim=True))
 
 def _k_contract(
-    y:Tensor,          # H×n groups
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # the H groups to read (`None`: all)
     lo:Tensor, hi:Tensor,   # (H,1) the band's levels u_lo, u_hi, in sq
     mlo:Tensor, mhi:Tensor, # (H,1) their magnitude thresholds (`_mag_above`), in `_acc_dtype(y)`
     a:Tensor, b:Tensor,     # (H,1) or (1,1) weights, in sq
@@ -553,7 +584,7 @@ def _k_contract(
     up, dn = 1/(1 - (n + 8)*eps), 1 - (n + 8)*eps
     h = lambda S: 0.5*(S.sqrt() - b).clamp_min(0)**2
     T = lambda S, no: torch.where(S.sqrt() > b, 2*a/(1 - b/S.sqrt()), no)   # 2a/(1 − b/√S)
-    r = _k_band(y, mlo, mhi)
+    r = _k_band(y, rows, mlo, mhi)
     Nh, Sh, Nb, Sb, mb = [t.to(sq) for t in r]
     S1 = Sh + mb*mb                                                      # with the band's one square (exact in sq)
     c0, c1 = a*Nh - h(Sh), a*(Nh + 1) - h(S1)
@@ -573,18 +604,15 @@ def _contract(
     hi:Tensor,         # (H,1) their u_hi, in sq
     a:float|Tensor,    # weight of ‖x‖₀, in sq (float, (1,1) or (H,1))
     b:float|Tensor,    # weight of Σ_g‖x_g‖₂, likewise
-    scratch:Tensor|None=None, # memory of y's dtype for the open groups' rows, at least H·n entries, free to overwrite
 )->tuple:              # τ (H,1) and scale (H,1) of the decided groups; positions of the others, and their u_lo and u_hi
     "Step 10: contract the bands of certified groups, and decide each group whose band holds at most one square."
     dt, sq, H, n = _acc_dtype(y), lo.dtype, lo.shape[0], y.shape[1]
     tau = torch.empty(H, 1, dtype=dt, device=y.device); scale = torch.empty(H, 1, dtype=sq, device=y.device)
-    pos, ys = torch.arange(H, device=y.device), (y if rows is None else y.index_select(0, rows))
-    gather = lambda p: torch.index_select(y, 0, p if rows is None else rows[p],      # fresh memory costs page faults:
-                                          out=None if scratch is None else scratch.view(-1)[:p.numel()*n].view(-1, n))
+    pos, idx = torch.arange(H, device=y.device), rows                    # idx: the open groups' rows of y
     a, b = [torch.as_tensor(w, dtype=sq, device=y.device).reshape(-1, 1) for w in (a, b)]
     mlo, mhi = _mag_above(lo, dt), _mag_above(hi, dt)
     for _ in range(_CONTRACT_PASSES):
-        r = _fused(_k_contract, ys, lo, hi, mlo, mhi, _pick(a, pos), _pick(b, pos))
+        r = _fused(_k_contract, y, idx, lo, hi, mlo, mhi, _pick(a, pos), _pick(b, pos))
         if r is None: break                                              # compiling failed: Step 9 takes the rest
         t, s, op, lo, hi, mlo, mhi = r
         tau.index_copy_(0, pos, t.to(dt)); scale.index_copy_(0, pos, s)
@@ -592,7 +620,7 @@ def _contract(
         if k.numel() == pos.numel(): continue
         pos, lo, hi, mlo, mhi = pos[k], lo[k], hi[k], mlo[k], mhi[k]
         if k.numel() == 0: break
-        ys = gather(pos)                                                 # the open groups' rows, from y
+        idx = pos if rows is None else rows[pos]
     return tau, scale, pos, lo, hi
 
 # %% ../nbs/00_prox.ipynb #5e0b7a15
