@@ -267,7 +267,7 @@ def _needs_sort(
     b:float|Tensor,       # weight of Σ_g‖x_g‖₂ (likewise)
     acc:torch.dtype,      # dtype of the sums and bounds
     passes:int=_CERT_PASSES, # most levels of F evaluated per group after F(2a)
-    with_cert:bool=False, # also return Step 9's certificate of those groups: computed in the first pass if passes are fused, else None
+    with_cert:bool=False, # also return Step 9's certificate of those groups (ok, u_lo, u_hi, m²): computed in the first pass if passes are fused, else None
 )->Tensor|tuple:          # the groups that Step 8 could not prove zero, ascending (and the certificate)
     "Step 8: cutting planes on F(u) ≤ ψ(u); groups proven zero drop out, proven nonzero or undecided ones are returned."
     eps, (G, n) = torch.finfo(acc).eps, y.shape
@@ -280,6 +280,7 @@ def _needs_sort(
         r = _fused(_k_first, y, a_, b_)
         if r is not None:
             F, N, m2, *cert = r
+            cert.append(m2)                                               # Step 11's second pass places levels up to m²
             u0 = _cert_levels(a_)[:, :1]                                  # 2a(1 − 4ε): F(u0) ≥ F(2a) ≥ F(u0) − N(u0)(2a − u0)
             f, top, shift = F[:, :1], m2 - u0, N[:, :1]*(a2 - u0)
     if cert is None: f, top = _excess(y, None, a2, acc, peak=True)        # F(2a) and max y² − 2a, one pass
@@ -401,32 +402,60 @@ def _k_first(
     F, N, top = _k_levels(y, None, _cert_levels(a))
     return (F, N, top, *_certify(F, N, top, a, b, y.shape[1]))
 
+def _more_levels(
+    a:Tensor,          # (H,1) weight of ‖x‖₀
+    lo:Tensor, hi:Tensor,  # (H,1) the first pass's u_lo, u_hi (any values: not finite ones are replaced)
+    m2:Tensor,         # (H,1) the largest square
+)->Tensor:             # (H,7) `_cert_levels`, u_lo, u_hi and three levels spaced geometrically from w1 = 3a up to m²
+    "Step 11: the levels of the second certificate pass."
+    U = _cert_levels(a); w1 = U[:, 1:]
+    fin = lambda u: torch.where(torch.isfinite(u) & (u > 0), u, w1)
+    r = (m2/w1).clamp_min(1)
+    return torch.cat([U, fin(lo), fin(hi)] + [w1*r**(j/4) for j in (1, 2, 3)], 1)
+
+def _k_recertify(
+    y:Tensor,          # G×n groups
+    rows:Tensor|None,  # the H groups to certify (`None`: all)
+    a:Tensor, b:Tensor,  # (H,1) weights, in `_acc_dtype(y)`
+    U:Tensor,          # (H,L) levels (`_more_levels`)
+)->tuple:              # ok (H,), u_lo (H,1), u_hi (H,1)
+    "Step 11's second pass and certificate as one compiled call (`_fused`)."
+    return _certify(*_k_levels(y, rows, U), a, b, y.shape[1], U)
+
 def _certify(
-    F:Tensor, N:Tensor, top:Tensor,  # F and N at `_cert_levels` (H,2), the largest square (H,1)
+    F:Tensor, N:Tensor, top:Tensor,  # F and N at the levels U (H,L), the largest square (H,1)
     a_:Tensor, b_:Tensor,            # (H,1) weights, in F's dtype
     n:int,                           # group size
+    U:Tensor|None=None,              # (H,L) levels, the first two `_cert_levels` (`None`: just those two)
 )->tuple:                            # ok (H,), u_lo (H,1), u_hi (H,1)
-    "Step 9: the certificate from the counts and sums at its two levels."
+    "Step 9: the certificate from the counts and sums at its levels (Step 11: any further levels tighten it)."
     dt = F.dtype
     eps = torch.finfo(dt).eps
     up, dn = 1/(1 - (n + 8)*eps), 1 - (n + 8)*eps
-    U = _cert_levels(a_); w1 = U[:, 1:]
+    if U is None: U = _cert_levels(a_)
+    w1 = U[:, 1:2]
     S = F + U*N
-    S0u, S0d, S1d = S[:, :1]*up, S[:, :1]*dn, S[:, 1:]*dn
+    Su, Sd = S*up, S*dn
     h = lambda s: 0.5*(s.sqrt() - b_).clamp_min(0)**2
-    lo = 2*a_/(1 - b_/S0u.sqrt())*(1 - 8*eps)
-    hi = 2*a_/(1 - b_/S1d.sqrt())*(1 + 8*eps)
-    N1, S1u = N[:, 1:], S[:, 1:]*up
-    cref = torch.minimum(torch.minimum(a_*N[:, :1] - h(S0d), a_*N1 - h(S1d)), torch.zeros_like(lo))  # two supports' costs:
-    w1d, w1u = w1*(1 - 4*eps), w1*(1 + 4*eps)                            # the optimum is below; squares counted at w1
-    smin = b_**2/(1 - 2*a_/w1d)**2                                       # exceed w1d, the others are below w1u
+    lo = 2*a_/(1 - b_/Su[:, :1].sqrt())*(1 - 8*eps)
+    hi = 2*a_/(1 - b_/Sd[:, 1:2].sqrt())*(1 + 8*eps)
+    cref = torch.minimum((a_*N - h(Sd)).amin(1, keepdim=True), torch.zeros_like(lo))   # the supports {y² > u}, u in U:
+    w1d = w1*(1 - 4*eps)                                                 # the optimum costs at most the cheapest
+    smin = b_**2/(1 - 2*a_/w1d)**2
     m2u = top*(1 + 8*eps)
-    U = lambda k: torch.minimum(torch.minimum(k*m2u, S1u + (k - N1)*torch.where(k > N1, w1u, w1d)), smin)   # S_k ≤ U(k)
-    ks = [N1, (S1u - N1*w1d)/(m2u - w1d), (S1u - N1*w1u)/(m2u - w1u), smin/m2u, N1 + (smin - S1u)/w1d, N1 + (smin - S1u)/w1u]
-    g = torch.stack([a_*k - h(U(k)) for k in [torch.ones_like(N1)] + [k.nan_to_num(nan=1.).clamp_min(1) for k in ks]]).amin(0)
+    Wd, Wu = U*(1 - 4*eps), U*(1 + 4*eps)                                # squares counted at u exceed Wd, the others are below Wu
+    def bound(k):                                                        # k (H,C) → U(k) ≥ S_k, capped at S_min
+        kk, N_ = k.unsqueeze(2), N.unsqueeze(1)
+        line = Su.unsqueeze(1) + (kk - N_)*torch.where(kk > N_, Wu.unsqueeze(1), Wd.unsqueeze(1))
+        return torch.minimum(torch.minimum(k*m2u, line.amin(2)), smin).clamp_min(0)
+    ks = [torch.ones_like(top), N, smin/m2u] + [(Su - N*W)/(m2u - W) for W in (Wd, Wu)] + [N + (smin - Su)/W for W in (Wd, Wu)]
+    ks += [((Su.unsqueeze(1) - Su.unsqueeze(2) + (N*A).unsqueeze(2) - (N*B).unsqueeze(1))/(A.unsqueeze(2) - B.unsqueeze(1))).flatten(1)
+           for A in (Wd, Wu) for B in (Wd, Wu)]                          # where two lines cross
+    k = torch.cat(ks, 1).nan_to_num(nan=1.).clamp_min(1)
+    g = (a_*k - h(bound(k))).amin(1, keepdim=True)                       # g is concave between these points
     phi = torch.maximum(a_*smin/m2u - h(smin), g)                        # two lower bounds on the cost where S < S_min
     marg = 16*eps*(cref.abs() + phi.abs() + h(smin))
-    ok = (S0u.sqrt() > b_) & (S1d.sqrt() > b_) & (hi < w1d) & (cref < -marg) & (phi > cref + marg)
+    ok = (Su[:, :1].sqrt() > b_) & (Sd[:, 1:2].sqrt() > b_) & (hi < w1d) & (cref < -marg) & (phi > cref + marg)
     return ok[:, 0], torch.minimum(lo, hi), hi
 
 # %% ../nbs/00_prox.ipynb #c382455b
@@ -535,7 +564,12 @@ def _sgl0_band(
     "Step 9: the SGL0 prox of every group the band certificate holds for, written into out."
     dt, sq = _acc_dtype(y), _sq_dtype(y)
     H = y.shape[0] if rows is None else rows.numel()
-    ok, lo, hi = _band_certificate(y, rows, a, b) if cert is None else cert
+    ok, lo, hi, *m2 = _band_certificate(y, rows, a, b) if cert is None else cert
+    if m2 and _fusable(y) and not bool(ok.all()):                        # Step 11: the groups that failed, once more at more levels
+        f = (~ok).nonzero()[:, 0]
+        af, bf = [torch.as_tensor(_pick(w, f), dtype=dt, device=y.device).expand(f.numel(), 1) for w in (a, b)]
+        r = _fused(_k_recertify, y, f if rows is None else rows[f], af, bf, _more_levels(af, lo[f], hi[f], m2[0][f]))
+        if r is not None: ok, lo, hi = [t.index_copy(0, f, t2) for t, t2 in zip((ok, lo, hi), r)]
     k = ok.nonzero()[:, 0]                                               # (a host sync)
     if k.numel() == 0: return torch.arange(H, device=y.device)
     br = None if rows is None and k.numel() == H else (k if rows is None else rows[k])
