@@ -443,14 +443,15 @@ def _certify(
     w1d = w1*(1 - 4*eps)                                                 # the optimum costs at most the cheapest
     smin = b_**2/(1 - 2*a_/w1d)**2
     m2u = top*(1 + 8*eps)
-    Wd, Wu = U*(1 - 4*eps), U*(1 + 4*eps)                                # squares counted at u exceed Wd, the others are below Wu
+    L, NL, SL = U[:, 1:], N[:, 1:], Su[:, 1:]                          # the lines: levels from w1 on (2a's is weak for small S)
+    Wd, Wu = L*(1 - 4*eps), L*(1 + 4*eps)                                # squares counted at u exceed Wd, the others are below Wu
     def bound(k):                                                        # k (H,C) → U(k) ≥ S_k, capped at S_min
-        kk, N_ = k.unsqueeze(2), N.unsqueeze(1)
-        line = Su.unsqueeze(1) + (kk - N_)*torch.where(kk > N_, Wu.unsqueeze(1), Wd.unsqueeze(1))
+        kk, N_ = k.unsqueeze(2), NL.unsqueeze(1)
+        line = SL.unsqueeze(1) + (kk - N_)*torch.where(kk > N_, Wu.unsqueeze(1), Wd.unsqueeze(1))
         return torch.minimum(torch.minimum(k*m2u, line.amin(2)), smin).clamp_min(0)
-    ks = [torch.ones_like(top), N, smin/m2u] + [(Su - N*W)/(m2u - W) for W in (Wd, Wu)] + [N + (smin - Su)/W for W in (Wd, Wu)]
-    ks += [((Su.unsqueeze(1) - Su.unsqueeze(2) + (N*A).unsqueeze(2) - (N*B).unsqueeze(1))/(A.unsqueeze(2) - B.unsqueeze(1))).flatten(1)
-           for A in (Wd, Wu) for B in (Wd, Wu)]                          # where two lines cross
+    ks = [torch.ones_like(top), NL, smin/m2u] + [(SL - NL*W)/(m2u - W) for W in (Wd, Wu)] + [NL + (smin - SL)/W for W in (Wd, Wu)]
+    if L.shape[1] > 1: ks += [((SL.unsqueeze(1) - SL.unsqueeze(2) + (NL*A).unsqueeze(2) - (NL*B).unsqueeze(1))/(A.unsqueeze(2) - B.unsqueeze(1))).flatten(1)
+                              for A in (Wd, Wu) for B in (Wd, Wu)]       # where two lines cross
     k = torch.cat(ks, 1).nan_to_num(nan=1.).clamp_min(1)
     g = (a_*k - h(bound(k))).amin(1, keepdim=True)                       # g is concave between these points
     phi = torch.maximum(a_*smin/m2u - h(smin), g)                        # two lower bounds on the cost where S < S_min
