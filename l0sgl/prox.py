@@ -267,7 +267,7 @@ def _needs_sort(
     b:float|Tensor,       # weight of Σ_g‖x_g‖₂ (likewise)
     acc:torch.dtype,      # dtype of the sums and bounds
     passes:int=_CERT_PASSES, # most levels of F evaluated per group after F(2a)
-    with_cert:bool=False, # also return Step 9's certificate of those groups (ok, u_lo, u_hi, m²): computed in the first pass if passes are fused, else None
+    with_cert:bool=False, # also return Step 9's certificate of those groups (ok, u_lo, u_hi, and m², F, N of its pass): computed in the first pass if passes are fused, else None
 )->Tensor|tuple:          # the groups that Step 8 could not prove zero, ascending (and the certificate)
     "Step 8: cutting planes on F(u) ≤ ψ(u); groups proven zero drop out, proven nonzero or undecided ones are returned."
     eps, (G, n) = torch.finfo(acc).eps, y.shape
@@ -280,7 +280,7 @@ def _needs_sort(
         r = _fused(_k_first, y, a_, b_)
         if r is not None:
             F, N, m2, *cert = r
-            cert.append(m2)                                               # Step 11's second pass places levels up to m²
+            cert += [m2, F, N]                                            # for Step 11's second pass
             u0 = _cert_levels(a_)[:, :1]                                  # 2a(1 − 4ε): F(u0) ≥ F(2a) ≥ F(u0) − N(u0)(2a − u0)
             f, top, shift = F[:, :1], m2 - u0, N[:, :1]*(a2 - u0)
     if cert is None: f, top = _excess(y, None, a2, acc, peak=True)        # F(2a) and max y² − 2a, one pass
@@ -402,31 +402,33 @@ def _k_first(
     F, N, top = _k_levels(y, None, _cert_levels(a))
     return (F, N, top, *_certify(F, N, top, a, b, y.shape[1]))
 
+_MORE_LEVELS = (1.05, 1.2, 1.5)   # Step 11: the second pass's levels, as multiples of w1 = 3a
+
 def _more_levels(
     a:Tensor,          # (H,1) weight of ‖x‖₀
-    lo:Tensor, hi:Tensor,  # (H,1) the first pass's u_lo, u_hi (any values: not finite ones are replaced)
     m2:Tensor,         # (H,1) the largest square
-)->Tensor:             # (H,7) `_cert_levels`, u_lo, u_hi and three levels spaced geometrically from w1 = 3a up to m²
+)->Tensor:             # (H,3) levels a little above w1 = 3a (at most m²)
     "Step 11: the levels of the second certificate pass."
-    U = _cert_levels(a); w1 = U[:, 1:]
-    fin = lambda u: torch.where(torch.isfinite(u) & (u > 0), u, w1)
-    r = (m2/w1).clamp_min(1)
-    return torch.cat([U, fin(lo), fin(hi)] + [w1*r**(j/4) for j in (1, 2, 3)], 1)
+    w1 = _cert_levels(a)[:, 1:]
+    return torch.cat([torch.minimum(w1*t, m2) for t in _MORE_LEVELS], 1)
 
 def _k_recertify(
     y:Tensor,          # G×n groups
     rows:Tensor|None,  # the H groups to certify (`None`: all)
     a:Tensor, b:Tensor,  # (H,1) weights, in `_acc_dtype(y)`
-    U:Tensor,          # (H,L) levels (`_more_levels`)
+    U:Tensor,          # (H,L) the further levels (`_more_levels`)
+    F0:Tensor, N0:Tensor, # (H,2) F and N at `_cert_levels` from the first pass
 )->tuple:              # ok (H,), u_lo (H,1), u_hi (H,1)
-    "Step 11's second pass and certificate as one compiled call (`_fused`)."
-    return _certify(*_k_levels(y, rows, U), a, b, y.shape[1], U)
+    "Step 11's second pass and certificate, with the first pass's two levels, as one compiled call (`_fused`)."
+    F, N, top = _k_levels(y, rows, U)
+    return _certify(torch.cat([F0, F], 1), torch.cat([N0, N], 1), top, a, b, y.shape[1], torch.cat([_cert_levels(a), U], 1))
 
 def _certify(
     F:Tensor, N:Tensor, top:Tensor,  # F and N at the levels U (H,L), the largest square (H,1)
     a_:Tensor, b_:Tensor,            # (H,1) weights, in F's dtype
     n:int,                           # group size
     U:Tensor|None=None,              # (H,L) levels, the first two `_cert_levels` (`None`: just those two)
+    lines:slice=slice(1, None),      # the columns of U whose lines bound S_k (levels from w1 on)
 )->tuple:                            # ok (H,), u_lo (H,1), u_hi (H,1)
     "Step 9: the certificate from the counts and sums at its levels (Step 11: any further levels tighten it)."
     dt = F.dtype
@@ -443,12 +445,14 @@ def _certify(
     w1d = w1*(1 - 4*eps)                                                 # the optimum costs at most the cheapest
     smin = b_**2/(1 - 2*a_/w1d)**2
     m2u = top*(1 + 8*eps)
-    L, NL, SL = U[:, 1:], N[:, 1:], Su[:, 1:]                          # the lines: levels from w1 on (2a's is weak for small S)
+    L, NL, SL = U[:, lines], N[:, lines], Su[:, lines]                 # the lines: levels from w1 on (2a's is weak for small S)
     Wd, Wu = L*(1 - 4*eps), L*(1 + 4*eps)                                # squares counted at u exceed Wd, the others are below Wu
     def bound(k):                                                        # k (H,C) → U(k) ≥ S_k, capped at S_min
-        kk, N_ = k.unsqueeze(2), NL.unsqueeze(1)
-        line = SL.unsqueeze(1) + (kk - N_)*torch.where(kk > N_, Wu.unsqueeze(1), Wd.unsqueeze(1))
-        return torch.minimum(torch.minimum(k*m2u, line.amin(2)), smin).clamp_min(0)
+        u = torch.minimum(k*m2u, smin)
+        for l in range(L.shape[1]):                                      # (a few lines: one fused expression)
+            N_ = NL[:, l:l+1]
+            u = torch.minimum(u, SL[:, l:l+1] + (k - N_)*torch.where(k > N_, Wu[:, l:l+1], Wd[:, l:l+1]))
+        return u.clamp_min(0)
     ks = [torch.ones_like(top), NL, smin/m2u] + [(SL - NL*W)/(m2u - W) for W in (Wd, Wu)] + [NL + (smin - SL)/W for W in (Wd, Wu)]
     if L.shape[1] > 1: ks += [((SL.unsqueeze(1) - SL.unsqueeze(2) + (NL*A).unsqueeze(2) - (NL*B).unsqueeze(1))/(A.unsqueeze(2) - B.unsqueeze(1))).flatten(1)
                               for A in (Wd, Wu) for B in (Wd, Wu)]       # where two lines cross
@@ -469,9 +473,21 @@ def _band(
 )->tuple:              # S (H,1) and N (H,1) of the entries |y| ≥ mhi; the band mlo ≤ |y| < mhi as rows R and magnitudes V
     "Step 9: count and sum above the band, and the band itself, one read per block."
     dt = _acc_dtype(y); H = mlo.shape[0]
-    if _fusable(y) and (r := _fused(_k_band_entries, y, rows, mlo, mhi)) is not None:   # one pass: the sums, and where
-        R, C = r[-1].nonzero(as_tuple=True)                              # the band's magnitudes, 0 elsewhere
-        return r[1].to(sq), r[0].to(sq), R, r[-1][R, C]
+    if _fusable(y):                                                      # one pass: the sums, and the band's magnitudes
+        n = y.shape[1]; step = max(1, min(H, 2**19//n))
+        idx, out, buf = torch.arange(H, device=y.device) if rows is None else rows, [], torch.empty(step, n, dtype=dt, device=y.device)
+        for i in range(0, H, step):                                      # (0 elsewhere) a block of rows at a time, into one
+            h = min(step, H - i)                                         # buffer: fresh memory costs page faults
+            r = _fused(_k_band_entries, y, idx[i:i+h], mlo[i:i+h], mhi[i:i+h], buf[:h])
+            if r is None: break
+            flat = buf[:h].view(-1)
+            if dt == torch.float32 and flat.numel() % 2 == 0:            # find the few nonzeros a pair of floats at a time
+                wd = flat.view(torch.int64).nonzero()[:, 0]
+                c = torch.stack([2*wd, 2*wd + 1], 1).view(-1)
+                c = c[flat[c] != 0]
+            else: c = flat.nonzero()[:, 0]
+            out.append((r[1], r[0], c//n + i, flat[c]))
+        else: return tuple(torch.cat(t).to(sq) if j < 2 else torch.cat(t) for j, t in enumerate(zip(*out)))
     S = torch.empty(H, 1, dtype=sq, device=y.device); N = torch.empty(H, 1, dtype=dt, device=y.device)
     R, V = [], []
     A = None
@@ -495,10 +511,12 @@ def _k_band_entries(
     rows:Tensor|None,  # the H groups to read (`None`: all)
     mlo:Tensor,        # (H,1) magnitude threshold of u_lo (`_mag_above`), in `_acc_dtype(y)`
     mhi:Tensor,        # (H,1) that of u_hi
-)->tuple:              # as `_k_band`, and H×n: |y| on the band mlo ≤ |y| < mhi, 0 elsewhere
+    out:Tensor,        # H×n, in mhi's dtype: |y| on the band mlo ≤ |y| < mhi, 0 elsewhere
+)->tuple:              # as `_k_band`
     "Step 9's `_band` as one kernel (`_fused`; a float output: inductor writes a bool one ~10× slower on a CPU)."
     ab = _sel(y, rows).to(mhi.dtype).abs()
-    return *_k_band(y, rows, mlo, mhi), torch.where((ab >= mlo) & (ab < mhi), ab, 0)
+    out.copy_(torch.where((ab >= mlo) & (ab < mhi), ab, 0))
+    return _k_band(y, rows, mlo, mhi)
 
 def _band_resolve(
     S:Tensor, N:Tensor,   # (H,1) sum and count above the band (`_band`), in sq
@@ -565,11 +583,12 @@ def _sgl0_band(
     "Step 9: the SGL0 prox of every group the band certificate holds for, written into out."
     dt, sq = _acc_dtype(y), _sq_dtype(y)
     H = y.shape[0] if rows is None else rows.numel()
-    ok, lo, hi, *m2 = _band_certificate(y, rows, a, b) if cert is None else cert
-    if m2 and _fusable(y) and not bool(ok.all()):                        # Step 11: the groups that failed, once more at more levels
+    ok, lo, hi, *first = _band_certificate(y, rows, a, b) if cert is None else cert
+    if first and _fusable(y) and not bool(ok.all()):                     # Step 11: the groups that failed, once more at more levels
         f = (~ok).nonzero()[:, 0]
         af, bf = [torch.as_tensor(_pick(w, f), dtype=dt, device=y.device).expand(f.numel(), 1) for w in (a, b)]
-        r = _fused(_k_recertify, y, f if rows is None else rows[f], af, bf, _more_levels(af, lo[f], hi[f], m2[0][f]))
+        m2, F, N = [t[f] for t in first]
+        r = _fused(_k_recertify, y, f if rows is None else rows[f], af, bf, _more_levels(af, m2), F, N)
         if r is not None: ok, lo, hi = [t.index_copy(0, f, t2) for t, t2 in zip((ok, lo, hi), r)]
     k = ok.nonzero()[:, 0]                                               # (a host sync)
     if k.numel() == 0: return torch.arange(H, device=y.device)
