@@ -281,7 +281,7 @@ def _needs_sort(
         if r is not None:
             F, N, m2, *cert = r
             cert += [m2, F, N]                                            # for Step 11's second pass
-            u0 = _cert_levels(a_)[:, :1]                                  # 2a(1 − 4ε): F(u0) ≥ F(2a) ≥ F(u0) − N(u0)(2a − u0)
+            cl = _cert_levels(a_); u0 = cl[:, :1]                         # 2a(1 − 4ε): F(u0) ≥ F(2a) ≥ F(u0) − N(u0)(2a − u0)
             f, top, shift = F[:, :1], m2 - u0, N[:, :1]*(a2 - u0)
     if cert is None: f, top = _excess(y, None, a2, acc, peak=True)        # F(2a) and max y² − 2a, one pass
     U = torch.cat([u0, ((top + u0)*(1 + 8*eps)).clamp_min(u0)], 1)        # levels 2a (or just below) and m² (rounded up)
@@ -289,7 +289,7 @@ def _needs_sort(
     flo = (f - 3*eps*n*(top + u0).clamp_min(0))*(1 - (n + 4)*eps) - shift  # computed F(u0) → lower bound on F(2a)
     nonzero = (flo > (b*b + 2*b*(2*a*n)**0.5)*(1 + 16*eps))[:, 0]        # F(u) ≥ F(2a) − n(u − 2a) > ψ(u): certainly nonzero
     if cert is not None:                                                  # F(w1 = 3a) came with the first pass: a third level
-        w1, mu = _cert_levels(a_)[:, 1:], U[:, 1:]
+        w1, mu = cl[:, 1:], U[:, 1:]
         U = torch.cat([u0, torch.minimum(w1, mu), mu], 1)                 # F = 0 at and above m² (rounded up)
         Fv = torch.cat([Fv[:, :1], torch.where(w1 < mu, bound(F[:, 1:], m2 - w1, w1), 0), Fv[:, 1:]], 1)
         nonzero |= (F[:, 1:]*(1 - 2*n*eps) > b_*b_*w1/(w1 - a2)*(1 + 16*eps))[:, 0]   # F(w1) > ψ(w1)
@@ -428,7 +428,6 @@ def _certify(
     a_:Tensor, b_:Tensor,            # (H,1) weights, in F's dtype
     n:int,                           # group size
     U:Tensor|None=None,              # (H,L) levels, the first two `_cert_levels` (`None`: just those two)
-    lines:slice=slice(1, None),      # the columns of U whose lines bound S_k (levels from w1 on)
 )->tuple:                            # ok (H,), u_lo (H,1), u_hi (H,1)
     "Step 9: the certificate from the counts and sums at its levels (Step 11: any further levels tighten it)."
     dt = F.dtype
@@ -445,7 +444,7 @@ def _certify(
     w1d = w1*(1 - 4*eps)                                                 # the optimum costs at most the cheapest
     smin = b_**2/(1 - 2*a_/w1d)**2
     m2u = top*(1 + 8*eps)
-    L, NL, SL = U[:, lines], N[:, lines], Su[:, lines]                 # the lines: levels from w1 on (2a's is weak for small S)
+    L, NL, SL = U[:, 1:], N[:, 1:], Su[:, 1:]                          # the lines: levels from w1 on (2a's is weak for small S)
     Wd, Wu = L*(1 - 4*eps), L*(1 + 4*eps)                                # squares counted at u exceed Wd, the others are below Wu
     def bound(k):                                                        # k (H,C) → U(k) ≥ S_k, capped at S_min
         u = torch.minimum(k*m2u, smin)
@@ -464,6 +463,15 @@ def _certify(
     return ok[:, 0], torch.minimum(lo, hi), hi
 
 # %% ../nbs/00_prox.ipynb #c382455b
+def _nonzeros(
+    flat:Tensor,       # 1-D floats, few of them nonzero
+)->Tensor:             # the positions of the nonzeros, ascending
+    "Step 9: `flat.nonzero()`, a pair of float32s at a time (viewed as one int64) where it can: half the elements to scan."
+    if flat.dtype != torch.float32 or flat.numel() % 2: return flat.nonzero()[:, 0]
+    wd = flat.view(torch.int64).nonzero()[:, 0]
+    c = torch.stack([2*wd, 2*wd + 1], 1).view(-1)
+    return c[flat[c] != 0]
+
 def _band(
     y:Tensor,          # G×n groups
     rows:Tensor|None,  # the groups (`None`: all)
@@ -480,12 +488,7 @@ def _band(
             h = min(step, H - i)                                         # buffer: fresh memory costs page faults
             r = _fused(_k_band_entries, y, idx[i:i+h], mlo[i:i+h], mhi[i:i+h], buf[:h])
             if r is None: break
-            flat = buf[:h].view(-1)
-            if dt == torch.float32 and flat.numel() % 2 == 0:            # find the few nonzeros a pair of floats at a time
-                wd = flat.view(torch.int64).nonzero()[:, 0]
-                c = torch.stack([2*wd, 2*wd + 1], 1).view(-1)
-                c = c[flat[c] != 0]
-            else: c = flat.nonzero()[:, 0]
+            flat = buf[:h].view(-1); c = _nonzeros(flat)
             out.append((r[1], r[0], c//n + i, flat[c]))
         else: return tuple(torch.cat(t).to(sq) if j < 2 else torch.cat(t) for j, t in enumerate(zip(*out)))
     S = torch.empty(H, 1, dtype=sq, device=y.device); N = torch.empty(H, 1, dtype=dt, device=y.device)
@@ -498,11 +501,7 @@ def _band(
         torch.sum(mh, 1, keepdim=True, out=N[i:i+h])
         S[i:i+h] = torch.mul(s, s, out=w[:h]).mul_(mh).sum(1, keepdim=True)  # rounded squares: see the text
         flat = torch.ge(ab, mlo[i:i+h], out=w[:h]).sub_(mh).view(-1)       # 1 exactly on the band
-        if dt == torch.float32 and flat.numel() % 2 == 0:                  # find the few 1s a pair of floats at a time
-            wd = flat.view(torch.int64).nonzero()[:, 0]
-            c = torch.stack([2*wd, 2*wd + 1], 1).view(-1)
-            c = c[flat[c] != 0]
-        else: c = flat.nonzero()[:, 0]
+        c = _nonzeros(flat)
         R.append(c//s.shape[1] + i); V.append(ab.view(-1)[c])
     return S, N.to(sq), torch.cat(R), torch.cat(V)
 
@@ -660,7 +659,7 @@ def _contract(
     b:float|Tensor,    # weight of Σ_g‖x_g‖₂, likewise
 )->tuple:              # τ (H,1) and scale (H,1) of the decided groups; positions of the others, and their u_lo and u_hi
     "Step 10: contract the bands of certified groups, and decide each group whose band holds at most one square."
-    dt, sq, H, n = _acc_dtype(y), lo.dtype, lo.shape[0], y.shape[1]
+    dt, sq, H = _acc_dtype(y), lo.dtype, lo.shape[0]
     tau = torch.empty(H, 1, dtype=dt, device=y.device); scale = torch.empty(H, 1, dtype=sq, device=y.device)
     pos, idx = torch.arange(H, device=y.device), rows                    # idx: the open groups' rows of y
     a, b = [torch.as_tensor(w, dtype=sq, device=y.device).reshape(-1, 1) for w in (a, b)]
