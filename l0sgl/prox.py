@@ -172,7 +172,10 @@ def _fused(
     global FUSE
     try:
         if kernel not in _compiled: _compiled[kernel] = torch.compile(kernel, dynamic=True, fullgraph=True)
-        return _compiled[kernel](*args)
+        try: return _compiled[kernel](*args)
+        except torch._dynamo.exc.FailOnRecompileLimitHit:                # more variants (dtype, selection, weight shape,
+            with torch._dynamo.config.patch(recompile_limit=64):         # flags) than dynamo's default of 8: compile this
+                return _compiled[kernel](*args)                          # one too (later calls find it in the cache)
     except Exception as e:
         FUSE = False
         warnings.warn(f"l0sgl.prox: compiling {kernel.__name__} failed ({type(e).__name__}: {str(e)[:300]}); the passes of "
@@ -511,22 +514,23 @@ def _k_band_entries(
     mlo:Tensor,        # (H,1) magnitude threshold of u_lo (`_mag_above`), in `_acc_dtype(y)`
     mhi:Tensor,        # (H,1) that of u_hi
     out:Tensor,        # H×n, in mhi's dtype: |y| on the band mlo ≤ |y| < mhi, 0 elsewhere
-)->tuple:              # as `_k_band`
+)->tuple:              # (H,1) N and S of |y| ≥ mhi (as `_k_band`)
     "Step 9's `_band` as one kernel (`_fused`; a float output: inductor writes a bool one ~10× slower on a CPU)."
     ab = _sel(y, rows).to(mhi.dtype).abs()
     out.copy_(torch.where((ab >= mlo) & (ab < mhi), ab, 0))
-    return _k_band(y, rows, mlo, mhi)
+    return _k_band(y, rows, mlo, mhi, False)[:2]
 
-def _band_resolve(
+def _band_sorted(
     S:Tensor, N:Tensor,   # (H,1) sum and count above the band (`_band`), in sq
     R:Tensor, V:Tensor,   # the band: row of each entry (ascending) and its magnitude
     a:float|Tensor,       # weight of ‖x‖₀, in sq (float, (1,1) or (H,1))
     b:float|Tensor,       # weight of Σ_g‖x_g‖₂, likewise
     H:int,                # number of groups
     sq:torch.dtype,       # dtype of the squares and costs
+    cnt:Tensor|None=None, # (H,) the band's size per group, if known
 )->tuple:                 # (H,1) magnitude threshold τ (−1: keep only |y| ≥ mhi) and (H,1) scale 1 − b/r (0: group dies)
     "Step 9: each group's best support from its band: one sort of a groups × band matrix, then Steps 2–4 on it."
-    cnt = torch.bincount(R, minlength=H)
+    cnt = torch.bincount(R, minlength=H) if cnt is None else cnt
     K = max(1, int(cnt.max()) if R.numel() else 0)                        # (a host sync)
     start = torch.cumsum(cnt, 0) - cnt
     P = torch.zeros(H, K, dtype=V.dtype, device=V.device)
@@ -540,6 +544,28 @@ def _band_resolve(
     kend = torch.where(js > 0, (P >= tau).sum(1, keepdim=True), 0)       # Step 4: the end of a run of ties
     scale = torch.where(best < 0, 1 - b/Sk.gather(1, kend).sqrt(), 0)
     return torch.where(js > 0, tau, -1.), scale
+
+_SPLIT = 16   # Step 12: groups with bands of at most this many squares are sorted apart from those with more
+
+def _band_resolve(
+    S:Tensor, N:Tensor,   # (H,1) sum and count above the band (`_band`), in sq
+    R:Tensor, V:Tensor,   # the band: row of each entry (ascending) and its magnitude
+    a:float|Tensor,       # weight of ‖x‖₀, in sq (float, (1,1) or (H,1))
+    b:float|Tensor,       # weight of Σ_g‖x_g‖₂, likewise
+    H:int,                # number of groups
+    sq:torch.dtype,       # dtype of the squares and costs
+)->tuple:                 # as `_band_sorted`
+    "Steps 9 and 12: `_band_sorted`, the narrow bands and the wide ones (all survivors of a group) in two matrices."
+    cnt = torch.bincount(R, minlength=H)
+    wide = cnt > _SPLIT
+    nw = int(wide.sum())                                                  # (a host sync)
+    if nw == 0 or nw == H or int(cnt.max()) <= 4*_SPLIT: return _band_sorted(S, N, R, V, a, b, H, sq, cnt)
+    tau = torch.empty(H, 1, dtype=V.dtype, device=V.device); scale = torch.empty(H, 1, dtype=sq, device=V.device)
+    for m in (~wide, wide):
+        g = m.nonzero()[:, 0]; e = m[R]                                   # the part's groups and band entries
+        t, s = _band_sorted(S[g], N[g], (torch.cumsum(m, 0) - 1)[R[e]], V[e], _pick(a, g), _pick(b, g), g.numel(), sq, cnt[g])
+        tau.index_copy_(0, g, t.to(V.dtype)); scale.index_copy_(0, g, s)
+    return tau, scale
 
 def _k_write(
     y:Tensor,          # G×n groups
@@ -576,10 +602,10 @@ def _sgl0_band(
     rows:Tensor|None,  # the groups to solve (`None`: all)
     a:float|Tensor,    # weight of ‖x‖₀ for those groups (float, (1,1) or (H,1))
     b:float|Tensor,    # weight of Σ_g‖x_g‖₂, likewise
-    out:Tensor,        # G×n output: the certified groups' rows are written
-    cert:list|None=None, # their certificate (ok, u_lo, u_hi) if already computed (`_needs_sort`)
-)->Tensor:             # positions (into `rows`) of the groups not certified, still to be sorted
-    "Step 9: the SGL0 prox of every group the band certificate holds for, written into out."
+    out:Tensor,        # G×n output: the rows of these groups are written
+    cert:list|None=None, # their certificate (ok, u_lo, u_hi, …) if already computed (`_needs_sort`)
+)->Tensor:             # out
+    "Steps 9–12: the SGL0 prox of every group, from its band; a group no certificate holds for has every survivor in its band."
     dt, sq = _acc_dtype(y), _sq_dtype(y)
     H = y.shape[0] if rows is None else rows.numel()
     ok, lo, hi, *first = _band_certificate(y, rows, a, b) if cert is None else cert
@@ -589,40 +615,54 @@ def _sgl0_band(
         m2, F, N = [t[f] for t in first]
         r = _fused(_k_recertify, y, f if rows is None else rows[f], af, bf, _more_levels(af, m2), F, N)
         if r is not None: ok, lo, hi = [t.index_copy(0, f, t2) for t, t2 in zip((ok, lo, hi), r)]
-    k = ok.nonzero()[:, 0]                                               # (a host sync)
-    if k.numel() == 0: return torch.arange(H, device=y.device)
-    br = None if rows is None and k.numel() == H else (k if rows is None else rows[k])
-    a_, b_ = [_pick(w, k).to(sq) if isinstance(w, Tensor) else w for w in (a, b)]
-    lo, hi, K = lo[k].to(sq), hi[k].to(sq), k.numel()
-    if _fusable(y):                                                      # Step 10 (fused passes)
-        tau, scale, left, lo, hi = _contract(y, br, lo, hi, a_, b_)
-    else:
-        tau, left = torch.empty(K, 1, dtype=dt, device=y.device), torch.arange(K, device=y.device)
-        scale = torch.empty(K, 1, dtype=sq, device=y.device)
+    a_, b_ = [w.to(sq) if isinstance(w, Tensor) else w for w in (a, b)]
+    u0 = _cert_levels(torch.as_tensor(a, dtype=dt, device=y.device).expand(H, 1))[:, :1].to(sq)   # below every survivor's square
+    lo = torch.where(ok[:, None], lo.to(sq), u0)                          # Step 12: no certificate, every survivor in the band
+    hi = torch.where(ok[:, None], hi.to(sq), math.inf)
+    tau = torch.empty(H, 1, dtype=dt, device=y.device); scale = torch.empty(H, 1, dtype=sq, device=y.device)
+    left = torch.arange(H, device=y.device)                              # the groups whose band is still to be sorted
+    if _fusable(y):                                                      # Step 10 (fused passes), on the certified groups
+        k = ok.nonzero()[:, 0]                                           # (a host sync)
+        if k.numel():
+            whole = k.numel() == H
+            t, s, pos, lk, hk = _contract(y, rows if whole else (k if rows is None else rows[k]), lo if whole else lo[k],
+                                          hi if whole else hi[k], a_ if whole else _pick(a_, k), b_ if whole else _pick(b_, k))
+            tau.index_copy_(0, k, t); scale.index_copy_(0, k, s)
+            bad = (~ok).nonzero()[:, 0]
+            left = torch.cat([k[pos], bad]); lo = torch.cat([lk, lo[bad]]); hi = torch.cat([hk, hi[bad]])
     if left.numel():                                                     # the band's sort, for the groups still open
-        lr = br if left.numel() == K else (left if br is None else br[left])
+        lr = left if rows is None else rows[left]
+        if left.numel() == H and rows is None: lr = None
         mlo, mhi = _mag_above(lo, dt), _mag_above(hi, dt)
         S, N, R, V = _band(y, lr, mlo, mhi, sq)
         t, s = _band_resolve(S, N, R, V, _pick(a_, left), _pick(b_, left), left.numel(), sq)
         tau.index_copy_(0, left, torch.where(t < 0, mhi, t)); scale.index_copy_(0, left, s)
-    _band_write(y, br, tau, scale.to(dt), out)
-    return (~ok).nonzero()[:, 0]
+    return _band_write(y, rows, tau, scale.to(dt), out)
 
 # %% ../nbs/00_prox.ipynb #7e6e8089
-_CONTRACT_PASSES = 3   # Step 10: at most this many band passes; a group whose band still holds ≥ 2 squares takes Step 9's sort
+_CONTRACT_PASSES = 8   # Step 10: at most this many band passes; a group whose band still holds ≥ 4 squares takes Step 9's sort
+_CONTRACT_MIN = 3      # ... and at least this many, after which a pass that decides under a quarter of the open groups is the last
+_ENDS_FROM = 2         # the passes from this one on read the band's ends (`_k_band`), the earlier ones do not
+
+_BITS = {torch.float32: (torch.int32, 0x7f800000), torch.float64: (torch.int64, 0x7ff0000000000000)}   # int view, bits of +∞
 
 def _k_band(
     y:Tensor,          # G×n groups
     rows:Tensor|None,  # the H groups to read (`None`: all)
     mlo:Tensor,        # (H,1) magnitude threshold of the band's lower level (`_mag_above`), in `_acc_dtype(y)`
     mhi:Tensor,        # (H,1) that of its upper level
-)->tuple:              # (H,1) each: N and S of |y| ≥ mhi, N and S of the band mlo ≤ |y| < mhi, the band's largest magnitude (0: empty)
-    "Step 10's pass as one kernel (`_fused`): counts and sums of rounded squares above and in the band, and its top magnitude."
+    ends:bool=True,    # also the band's largest and smallest magnitude
+)->tuple:              # (H,1) each: N and S of |y| ≥ mhi, N and S of the band mlo ≤ |y| < mhi (and its largest and smallest magnitude; 0 and ∞: empty)
+    "Step 10's pass as one kernel (`_fused`): counts and sums of rounded squares above and in the band (and its ends)."
     s = _sel(y, rows).to(mhi.dtype); ab, q = s.abs(), s*s
     top = ab >= mhi; band = (ab >= mlo) & ~top
-    return (top.sum(1, keepdim=True, dtype=s.dtype), torch.where(top, q, 0).sum(1, keepdim=True),
-            band.sum(1, keepdim=True, dtype=s.dtype), torch.where(band, q, 0).sum(1, keepdim=True),
-            torch.where(band, ab, 0).amax(1, keepdim=True))
+    r = (top.sum(1, keepdim=True, dtype=s.dtype), torch.where(top, q, 0).sum(1, keepdim=True),
+         band.sum(1, keepdim=True, dtype=s.dtype), torch.where(band, q, 0).sum(1, keepdim=True))
+    if not ends: return r
+    it, inf = _BITS[s.dtype]                                             # magnitudes ≥ 0 order as their bits: an integer
+    bits = ab.view(it)                                                   # max and min (a float one checks for NaN: slower)
+    return r + (torch.where(band, bits, 0).amax(1, keepdim=True).view(s.dtype),
+                torch.where(band, bits, inf).amin(1, keepdim=True).view(s.dtype))
 
 def _k_contract(
     y:Tensor,          # G×n groups
@@ -630,25 +670,39 @@ def _k_contract(
     lo:Tensor, hi:Tensor,   # (H,1) the band's levels u_lo, u_hi, in sq
     mlo:Tensor, mhi:Tensor, # (H,1) their magnitude thresholds (`_mag_above`), in `_acc_dtype(y)`
     a:Tensor, b:Tensor,     # (H,1) or (1,1) weights, in sq
+    ends:bool=True,         # read the band's ends and decide bands of up to three squares (else up to one)
 )->tuple:                   # τ, scale (H,1); open (H,) bool; the contracted u_lo, u_hi, and their magnitude thresholds
-    "Step 10: one pass (`_k_band`), the decision, and the contracted band, as one compiled call (`_fused`)."
+    "Step 10: one pass (`_k_band`), the decision of a band of a few squares, and the contracted band, as one compiled call (`_fused`)."
     dt, sq, n = mhi.dtype, lo.dtype, y.shape[1]
     eps, eps2 = torch.finfo(dt).eps, torch.finfo(sq).eps
     up, dn = 1/(1 - (n + 8)*eps), 1 - (n + 8)*eps
     h = lambda S: 0.5*(S.sqrt() - b).clamp_min(0)**2
     T = lambda S, no: torch.where(S.sqrt() > b, 2*a/(1 - b/S.sqrt()), no)   # 2a/(1 − b/√S)
-    r = _k_band(y, rows, mlo, mhi)
-    Nh, Sh, Nb, Sb, mb = [t.to(sq) for t in r]
-    S1 = Sh + mb*mb                                                      # with the band's one square (exact in sq)
-    c0, c1 = a*Nh - h(Sh), a*(Nh + 1) - h(S1)
-    err = 16*eps2*(c0.abs() + c1.abs() + a*(Nh + 1))                     # the evaluation's rounding; S(u_hi) as Step 9
-    one = (Nb == 1) & ((c1 - c0).abs() > err)                            # one square, and a clear winner
-    take = one & (c1 < c0)
+    r = _k_band(y, rows, mlo, mhi, ends)
+    Nh, Sh, Nb, Sb = [t.to(sq) for t in r[:4]]
+    tol = 8*eps*Sb                                                       # rounding of Sb, a sum of ≤ 3 rounded squares
+    if ends:
+        x2, n2 = r[4].to(sq)**2, r[5].to(sq)**2                          # the band's largest and smallest square (exact in sq)
+        mid2 = Sb - x2 - n2                                              # three squares: the middle one, up to tol
+        Sc = torch.cat([Sh, Sh + x2, torch.where(Nb == 2, Sh + x2 + n2, Sh + Sb - n2), Sh + Sb], 1)   # S at k = N(u_hi) + j
+    else: Sc = torch.cat([Sh, Sh + Sb], 1)
+    j = torch.arange(Sc.shape[1], device=y.device, dtype=sq)
+    c = (a*(Nh + j) - h(Sc)).masked_fill(j > Nb, math.inf)               # their costs (a larger band stays open)
+    best, jb = c.min(1, keepdim=True)
+    second = c.scatter(1, jb, math.inf).amin(1, keepdim=True)
+    err = 16*eps2*(a*(Nh + 3) + h(Sh + Sb)) + torch.where(jb == Nb, tol, 0)   # the evaluation's rounding (and Sb's)
+    if ends:
+        apart = ((jb == 0) | (jb == Nb) | ((jb == 1) & (Nb == 2) & (x2 > n2))   # the kept squares stand clear of the
+                 | ((jb == 1) & (Nb == 3) & (x2 - mid2 > tol)) | ((jb == 2) & (Nb == 3) & (mid2 - n2 > tol)))   # next (Step 4)
+        err = err + torch.where(Nb == 3, tol, 0)
+        tau = torch.where(jb == 0, mhi, torch.where(jb == 1, r[4], torch.where((jb == 2) & (Nb == 3),   # keep |y| ≥ τ
+                          torch.nextafter(r[5], torch.full_like(r[5], math.inf)), r[5])))
+    else: apart, tau = True, torch.where(jb == 0, mhi, mlo)
+    done = (Nb < Sc.shape[1]) & (second - best > err) & apart
     lo2 = torch.maximum(lo, T((Sh + Sb)*up, -math.inf)*(1 - 8*eps))     # the contracted band
     hi2 = torch.minimum(hi, T(Sh*dn, math.inf)*(1 + 8*eps))
     lo2 = torch.minimum(lo2, hi2)
-    return (torch.where(take, r[4], mhi), 1 - b/torch.where(take, S1, Sh).sqrt(), ~((Nb == 0) | one)[:, 0],
-            lo2, hi2, _mag_above(lo2, dt), _mag_above(hi2, dt))
+    return (tau, 1 - b/Sc.gather(1, jb).sqrt(), ~done[:, 0], lo2, hi2, _mag_above(lo2, dt), _mag_above(hi2, dt))
 
 def _contract(
     y:Tensor,          # G×n groups
@@ -664,16 +718,17 @@ def _contract(
     pos, idx = torch.arange(H, device=y.device), rows                    # idx: the open groups' rows of y
     a, b = [torch.as_tensor(w, dtype=sq, device=y.device).reshape(-1, 1) for w in (a, b)]
     mlo, mhi = _mag_above(lo, dt), _mag_above(hi, dt)
-    for _ in range(_CONTRACT_PASSES):
-        r = _fused(_k_contract, y, idx, lo, hi, mlo, mhi, _pick(a, pos), _pick(b, pos))
+    for it in range(_CONTRACT_PASSES):
+        r = _fused(_k_contract, y, idx, lo, hi, mlo, mhi, _pick(a, pos), _pick(b, pos), it >= _ENDS_FROM)
         if r is None: break                                              # compiling failed: Step 9 takes the rest
         t, s, op, lo, hi, mlo, mhi = r
         tau.index_copy_(0, pos, t.to(dt)); scale.index_copy_(0, pos, s)
         k = op.nonzero()[:, 0]                                           # still open (a host sync)
-        if k.numel() == pos.numel(): continue
-        pos, lo, hi, mlo, mhi = pos[k], lo[k], hi[k], mlo[k], mhi[k]
-        if k.numel() == 0: break
-        idx = pos if rows is None else rows[pos]
+        stall = it + 1 >= _CONTRACT_MIN and 4*k.numel() > 3*pos.numel()
+        if k.numel() < pos.numel():
+            pos, lo, hi, mlo, mhi = pos[k], lo[k], hi[k], mlo[k], mhi[k]
+            idx = pos if rows is None else rows[pos]
+        if k.numel() == 0 or stall: break
     return tau, scale, pos, lo, hi
 
 # %% ../nbs/00_prox.ipynb #5e0b7a15
@@ -699,11 +754,7 @@ def prox_sgl0(
         if out is not None and not full:                                  # zero the groups proven zero; out may be x,
             if out.untyped_storage().data_ptr() != x.untyped_storage().data_ptr(): v.zero_()   # whose other rows are read below
             else: v.index_fill_(0, torch.ones(G, dtype=torch.bool, device=x.device).index_fill_(0, rows, False).nonzero()[:, 0], 0)
-        left = _sgl0_band(x, None if full else rows, a if full else _pick(a, rows), b if full else _pick(b, rows), v, cert)
-        sr = rows[left]                                                   # Step 9 could not certify these: sort them
-        if sr.numel():
-            sub = _sgl0_sorted(prox_l0(x.index_select(0, sr), _pick(a0, sr)), _pick(a, sr), _pick(b, sr), acc)
-            v.index_copy_(0, sr, sub)
+        _sgl0_band(x, None if full else rows, a if full else _pick(a, rows), b if full else _pick(b, rows), v, cert)
         return v
     v = prox_l0(x, a0, out=out)                                         # Step 3: only survivors can stay
     up = 1 + 64*torch.finfo(acc).eps                                    # Step 7: round the certificate's inputs up
