@@ -421,10 +421,11 @@ def _k_recertify(
     a:Tensor, b:Tensor,  # (H,1) weights, in `_acc_dtype(y)`
     U:Tensor,          # (H,L) the further levels (`_more_levels`)
     F0:Tensor, N0:Tensor, # (H,2) F and N at `_cert_levels` from the first pass
+    m2:Tensor,         # (H,1) the largest square, from the first pass
 )->tuple:              # ok (H,), u_lo (H,1), u_hi (H,1)
-    "Step 11's second pass and certificate, with the first pass's two levels, as one compiled call (`_fused`)."
-    F, N, top = _k_levels(y, rows, U)
-    return _certify(torch.cat([F0, F], 1), torch.cat([N0, N], 1), top, a, b, y.shape[1], torch.cat([_cert_levels(a), U], 1))
+    "Step 11's second pass and certificate, with the first pass's two levels and m², as one compiled call (`_fused`)."
+    F, N, _ = _k_levels(y, rows, U)                                      # (the maximum it would also compute is not used)
+    return _certify(torch.cat([F0, F], 1), torch.cat([N0, N], 1), m2, a, b, y.shape[1], torch.cat([_cert_levels(a), U], 1))
 
 def _certify(
     F:Tensor, N:Tensor, top:Tensor,  # F and N at the levels U (H,L), the largest square (H,1)
@@ -534,8 +535,12 @@ def _band_sorted(
     K = max(1, int(cnt.max()) if R.numel() else 0)                        # (a host sync)
     start = torch.cumsum(cnt, 0) - cnt
     P = torch.zeros(H, K, dtype=V.dtype, device=V.device)
+    keys = K > _SPLIT and V.dtype == torch.float32                       # wide bands: one sort of (row, magnitude) keys
+    if keys:                                                             # (floats ≥ 0 order as their bits), 2.5× faster
+        key = (R << 32) | (0x7fffffff - V.view(torch.int32)).to(torch.int64)   # than a sort of the rows; the magnitudes
+        V = (0x7fffffff - (key.sort().values & 0xffffffff)).to(torch.int32).view(torch.float32)   # descend in each row
     P[R, torch.arange(R.numel(), device=V.device) - start[R]] = V          # row r's band in its first cnt[r] places
-    P = P.sort(1, descending=True).values                                # sorted, 0-padded
+    if not keys: P = P.sort(1, descending=True).values                   # sorted, 0-padded
     Sk = torch.cat([S, S + P.to(sq).square().cumsum(1)], 1)              # S at k = N + j, j = 0..K (exact squares)
     j = torch.arange(K + 1, device=V.device, dtype=sq)
     cost = (a*(N + j) - 0.5*(Sk.sqrt() - b).clamp_min(0)**2).masked_fill(j > cnt.unsqueeze(1), math.inf)
@@ -604,6 +609,7 @@ def _sgl0_band(
     b:float|Tensor,    # weight of Σ_g‖x_g‖₂, likewise
     out:Tensor,        # G×n output: the rows of these groups are written
     cert:list|None=None, # their certificate (ok, u_lo, u_hi, …) if already computed (`_needs_sort`)
+    whole:bool=False,  # write every row of out, those of the other groups as 0 (one pass instead of zeroing first)
 )->Tensor:             # out
     "Steps 9–12: the SGL0 prox of every group, from its band; a group no certificate holds for has every survivor in its band."
     dt, sq = _acc_dtype(y), _sq_dtype(y)
@@ -613,7 +619,7 @@ def _sgl0_band(
         f = (~ok).nonzero()[:, 0]
         af, bf = [torch.as_tensor(_pick(w, f), dtype=dt, device=y.device).expand(f.numel(), 1) for w in (a, b)]
         m2, F, N = [t[f] for t in first]
-        r = _fused(_k_recertify, y, f if rows is None else rows[f], af, bf, _more_levels(af, m2), F, N)
+        r = _fused(_k_recertify, y, f if rows is None else rows[f], af, bf, _more_levels(af, m2), F, N, m2)
         if r is not None: ok, lo, hi = [t.index_copy(0, f, t2) for t, t2 in zip((ok, lo, hi), r)]
     a_, b_ = [w.to(sq) if isinstance(w, Tensor) else w for w in (a, b)]
     u0 = _cert_levels(torch.as_tensor(a, dtype=dt, device=y.device).expand(H, 1))[:, :1].to(sq)   # below every survivor's square
@@ -624,9 +630,9 @@ def _sgl0_band(
     if _fusable(y):                                                      # Step 10 (fused passes), on the certified groups
         k = ok.nonzero()[:, 0]                                           # (a host sync)
         if k.numel():
-            whole = k.numel() == H
-            t, s, pos, lk, hk = _contract(y, rows if whole else (k if rows is None else rows[k]), lo if whole else lo[k],
-                                          hi if whole else hi[k], a_ if whole else _pick(a_, k), b_ if whole else _pick(b_, k))
+            al = k.numel() == H
+            t, s, pos, lk, hk = _contract(y, rows if al else (k if rows is None else rows[k]), lo if al else lo[k],
+                                          hi if al else hi[k], a_ if al else _pick(a_, k), b_ if al else _pick(b_, k))
             tau.index_copy_(0, k, t); scale.index_copy_(0, k, s)
             bad = (~ok).nonzero()[:, 0]
             left = torch.cat([k[pos], bad]); lo = torch.cat([lk, lo[bad]]); hi = torch.cat([hk, hi[bad]])
@@ -637,12 +643,16 @@ def _sgl0_band(
         S, N, R, V = _band(y, lr, mlo, mhi, sq)
         t, s = _band_resolve(S, N, R, V, _pick(a_, left), _pick(b_, left), left.numel(), sq)
         tau.index_copy_(0, left, torch.where(t < 0, mhi, t)); scale.index_copy_(0, left, s)
+    if whole and rows is not None:                                       # the other groups die: τ = ∞, scale 0
+        G = y.shape[0]
+        tau = torch.full((G, 1), math.inf, dtype=dt, device=y.device).index_copy_(0, rows, tau)
+        scale, rows = torch.zeros(G, 1, dtype=sq, device=y.device).index_copy_(0, rows, scale), None
     return _band_write(y, rows, tau, scale.to(dt), out)
 
 # %% ../nbs/00_prox.ipynb #7e6e8089
 _CONTRACT_PASSES = 8   # Step 10: at most this many band passes; a group whose band still holds ≥ 4 squares takes Step 9's sort
 _CONTRACT_MIN = 3      # ... and at least this many, after which a pass that decides under a quarter of the open groups is the last
-_ENDS_FROM = 2         # the passes from this one on read the band's ends (`_k_band`), the earlier ones do not
+_ENDS_FROM = 4         # the passes from this one on read the band's ends (`_k_band`); from the second on, once at most half the groups are open
 
 _BITS = {torch.float32: (torch.int32, 0x7f800000), torch.float64: (torch.int64, 0x7ff0000000000000)}   # int view, bits of +∞
 
@@ -719,12 +729,13 @@ def _contract(
     a, b = [torch.as_tensor(w, dtype=sq, device=y.device).reshape(-1, 1) for w in (a, b)]
     mlo, mhi = _mag_above(lo, dt), _mag_above(hi, dt)
     for it in range(_CONTRACT_PASSES):
-        r = _fused(_k_contract, y, idx, lo, hi, mlo, mhi, _pick(a, pos), _pick(b, pos), it >= _ENDS_FROM)
+        ends = it >= _ENDS_FROM or (it > 0 and 2*pos.numel() <= H)      # read the band's ends once they pay
+        r = _fused(_k_contract, y, idx, lo, hi, mlo, mhi, _pick(a, pos), _pick(b, pos), ends)
         if r is None: break                                              # compiling failed: Step 9 takes the rest
         t, s, op, lo, hi, mlo, mhi = r
         tau.index_copy_(0, pos, t.to(dt)); scale.index_copy_(0, pos, s)
         k = op.nonzero()[:, 0]                                           # still open (a host sync)
-        stall = it + 1 >= _CONTRACT_MIN and 4*k.numel() > 3*pos.numel()
+        stall = ends and it + 1 >= _CONTRACT_MIN and 4*k.numel() > 3*pos.numel()
         if k.numel() < pos.numel():
             pos, lo, hi, mlo, mhi = pos[k], lo[k], hi[k], mlo[k], mhi[k]
             idx = pos if rows is None else rows[pos]
@@ -749,13 +760,13 @@ def prox_sgl0(
     if x.numel() >= _CERT_MIN and not (isinstance(a, float) and a == 0):   # Steps 8 and 9, on x itself
         rows, cert = _needs_sort(x, a, b, acc, with_cert=True)            # (host syncs: one per level)
         G, full = x.shape[0], rows.numel() == x.shape[0]
-        v = torch.zeros_like(x) if out is None else out
-        if rows.numel() == 0: return v.zero_()
-        if out is not None and not full:                                  # zero the groups proven zero; out may be x,
+        if rows.numel() == 0: return torch.zeros_like(x) if out is None else out.zero_()
+        whole = not full and 2*rows.numel() >= G                          # most groups keep weights: the write zeroes the rest
+        v = (torch.empty_like(x) if whole else torch.zeros_like(x)) if out is None else out
+        if out is not None and not full and not whole:                    # zero the groups proven zero; out may be x,
             if out.untyped_storage().data_ptr() != x.untyped_storage().data_ptr(): v.zero_()   # whose other rows are read below
             else: v.index_fill_(0, torch.ones(G, dtype=torch.bool, device=x.device).index_fill_(0, rows, False).nonzero()[:, 0], 0)
-        _sgl0_band(x, None if full else rows, a if full else _pick(a, rows), b if full else _pick(b, rows), v, cert)
-        return v
+        return _sgl0_band(x, None if full else rows, a if full else _pick(a, rows), b if full else _pick(b, rows), v, cert, whole)
     v = prox_l0(x, a0, out=out)                                         # Step 3: only survivors can stay
     up = 1 + 64*torch.finfo(acc).eps                                    # Step 7: round the certificate's inputs up
     R = torch.linalg.vector_norm(v, dim=1, keepdim=True, dtype=acc)
