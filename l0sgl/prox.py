@@ -282,23 +282,23 @@ def _needs_sort(
         a_, b_ = [torch.as_tensor(w, dtype=acc, device=y.device).expand(G, 1) for w in (a, b)]
         r = _fused(_k_first, y, a_, b_)
         if r is not None:
-            F, N, m2, *cert = r
+            F, N, m2, nonzero, *cert = r
             cert += [m2, F, N]                                            # for Step 11's second pass
+            if bool(nonzero.all()): return torch.arange(G, device=y.device), cert   # every group keeps weights: no level to cut
             cl = _cert_levels(a_); u0 = cl[:, :1]                         # 2a(1 − 4ε): F(u0) ≥ F(2a) ≥ F(u0) − N(u0)(2a − u0)
-            f, top, shift = F[:, :1], m2 - u0, N[:, :1]*(a2 - u0)
+            f, top = F[:, :1], m2 - u0
     if cert is None: f, top = _excess(y, None, a2, acc, peak=True)        # F(2a) and max y² − 2a, one pass
     U = torch.cat([u0, ((top + u0)*(1 + 8*eps)).clamp_min(u0)], 1)        # levels 2a (or just below) and m² (rounded up)
     Fv = torch.cat([bound(f, top, u0), torch.zeros_like(f)], 1)
-    flo = (f - 3*eps*n*(top + u0).clamp_min(0))*(1 - (n + 4)*eps) - shift  # computed F(u0) → lower bound on F(2a)
-    nonzero = (flo > (b*b + 2*b*(2*a*n)**0.5)*(1 + 16*eps))[:, 0]        # F(u) ≥ F(2a) − n(u − 2a) > ψ(u): certainly nonzero
-    if cert is not None:                                                  # F(w1 = 3a) came with the first pass: a third level
+    if cert is None:
+        flo = (f - 3*eps*n*(top + u0).clamp_min(0))*(1 - (n + 4)*eps)    # computed F(2a) → lower bound
+        nonzero = (flo > (b*b + 2*b*(2*a*n)**0.5)*(1 + 16*eps))[:, 0]    # F(u) ≥ F(2a) − n(u − 2a) > ψ(u): certainly nonzero
+    else:                                                                 # F(w1 = 3a) came with the first pass: a third level
         w1, mu = cl[:, 1:], U[:, 1:]
         U = torch.cat([u0, torch.minimum(w1, mu), mu], 1)                 # F = 0 at and above m² (rounded up)
         Fv = torch.cat([Fv[:, :1], torch.where(w1 < mu, bound(F[:, 1:], m2 - w1, w1), 0), Fv[:, 1:]], 1)
-        nonzero |= (F[:, 1:]*(1 - 2*n*eps) > b_*b_*w1/(w1 - a2)*(1 + 16*eps))[:, 0]   # F(w1) > ψ(w1)
     need = nonzero.clone()                                                # groups that go to the sort (or Step 9)
     rows, whole = torch.arange(G, device=y.device), True
-    if cert is not None and bool(nonzero.all()): passes = -1              # every group keeps weights: no level to cut
     for it in range(passes + 1):
         margin, u = _cut(U, Fv, a, b)
         k = (~(margin >= 0)[:, 0] & ~nonzero).nonzero()[:, 0]             # undecided (one host sync per pass)
@@ -400,10 +400,21 @@ def _k_first(
     y:Tensor,          # G×n groups
     a:Tensor,          # (G,1) weight of ‖x‖₀, in `_acc_dtype(y)`
     b:Tensor,          # (G,1) weight of Σ_g‖x_g‖₂, likewise
-)->tuple:              # F, N (G,2) at `_cert_levels`, the largest square (G,1), and the certificate (ok, u_lo, u_hi)
-    "Step 8's first pass and Step 9's certificate as one compiled call (`_fused`; Step 10)."
+)->tuple:              # F, N (G,2) at `_cert_levels`, the largest square (G,1), the groups surely nonzero (`_sure_nonzero`), and the certificate (ok, u_lo, u_hi)
+    "Step 8's first pass, its test for groups surely nonzero, and Step 9's certificate as one compiled call (`_fused`; Step 10)."
     F, N, top = _k_levels(y, None, _cert_levels(a))
-    return (F, N, top, *_certify(F, N, top, a, b, y.shape[1]))
+    return (F, N, top, _sure_nonzero(F, N, top, a, b, y.shape[1]), *_certify(F, N, top, a, b, y.shape[1]))
+
+def _sure_nonzero(
+    F:Tensor, N:Tensor, m2:Tensor,  # F and N at `_cert_levels` (H,2), the largest square (H,1)
+    a:Tensor, b:Tensor,              # (H,1) weights, in F's dtype
+    n:int,                           # group size
+)->Tensor:                           # (H,) the groups Step 8 proves nonzero from the first pass alone
+    "Step 8 on the first pass: F(2a) > b² + 2b√(2an) (F(u) ≥ F(2a) − n(u − 2a) > ψ(u)), or F(w1) > ψ(w1)."
+    eps = torch.finfo(F.dtype).eps
+    cl = _cert_levels(a); u0, w1, a2 = cl[:, :1], cl[:, 1:], 2*a
+    flo = (F[:, :1] - 3*eps*n*m2.clamp_min(0))*(1 - (n + 4)*eps) - N[:, :1]*(a2 - u0)   # computed F(u0) → lower bound on F(2a)
+    return ((flo > (b*b + 2*b*(2*a*n)**0.5)*(1 + 16*eps)) | (F[:, 1:]*(1 - 2*n*eps) > b*b*w1/(w1 - a2)*(1 + 16*eps)))[:, 0]
 
 _MORE_LEVELS = (1.05, 1.2, 1.5)   # Step 11: the second pass's levels, as multiples of w1 = 3a
 
