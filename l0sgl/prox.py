@@ -532,6 +532,8 @@ def _k_band_entries(
     out.copy_(torch.where((ab >= mlo) & (ab < mhi), ab, 0))
     return _k_band(y, rows, mlo, mhi, False)[:2]
 
+_SPLIT = 16   # Step 12: groups with bands of at most this many squares are sorted apart from those with more
+
 def _band_sorted(
     S:Tensor, N:Tensor,   # (H,1) sum and count above the band (`_band`), in sq
     R:Tensor, V:Tensor,   # the band: row of each entry (ascending) and its magnitude
@@ -560,8 +562,6 @@ def _band_sorted(
     kend = torch.where(js > 0, (P >= tau).sum(1, keepdim=True), 0)       # Step 4: the end of a run of ties
     scale = torch.where(best < 0, 1 - b/Sk.gather(1, kend).sqrt(), 0)
     return torch.where(js > 0, tau, -1.), scale
-
-_SPLIT = 16   # Step 12: groups with bands of at most this many squares are sorted apart from those with more
 
 def _band_resolve(
     S:Tensor, N:Tensor,   # (H,1) sum and count above the band (`_band`), in sq
