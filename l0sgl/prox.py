@@ -637,7 +637,7 @@ def _sgl0_band(
     lo = torch.where(ok[:, None], lo.to(sq), u0)                          # Step 12: no certificate, every survivor in the band
     hi = torch.where(ok[:, None], hi.to(sq), math.inf)
     tau = torch.empty(H, 1, dtype=dt, device=y.device); scale = torch.empty(H, 1, dtype=sq, device=y.device)
-    left = torch.arange(H, device=y.device)                              # the groups whose band is still to be sorted
+    left, ordered = torch.arange(H, device=y.device), True               # the groups whose band is still to be sorted
     if _fusable(y):                                                      # Step 10 (fused passes), on the certified groups
         k = ok.nonzero()[:, 0]                                           # (a host sync)
         if k.numel():
@@ -646,10 +646,10 @@ def _sgl0_band(
                                           hi if al else hi[k], a_ if al else _pick(a_, k), b_ if al else _pick(b_, k))
             tau.index_copy_(0, k, t); scale.index_copy_(0, k, s)
             bad = (~ok).nonzero()[:, 0]
-            left = torch.cat([k[pos], bad]); lo = torch.cat([lk, lo[bad]]); hi = torch.cat([hk, hi[bad]])
+            left, ordered = torch.cat([k[pos], bad]), False              # (not ascending: no shortcut below)
+            lo, hi = torch.cat([lk, lo[bad]]), torch.cat([hk, hi[bad]])
     if left.numel():                                                     # the band's sort, for the groups still open
-        lr = left if rows is None else rows[left]
-        if left.numel() == H and rows is None: lr = None
+        lr = rows if ordered else (left if rows is None else rows[left])
         mlo, mhi = _mag_above(lo, dt), _mag_above(hi, dt)
         S, N, R, V = _band(y, lr, mlo, mhi, sq)
         t, s = _band_resolve(S, N, R, V, _pick(a_, left), _pick(b_, left), left.numel(), sq)
@@ -661,7 +661,7 @@ def _sgl0_band(
     return _band_write(y, rows, tau, scale.to(dt), out)
 
 # %% ../nbs/00_prox.ipynb #7e6e8089
-_CONTRACT_PASSES = 8   # Step 10: at most this many band passes; a group whose band still holds ≥ 4 squares takes Step 9's sort
+_CONTRACT_PASSES = 8   # Step 10: at most this many band passes; the groups still open after them take Step 9's band sort
 _CONTRACT_MIN = 3      # ... and at least this many, after which a pass that decides under a quarter of the open groups is the last
 _ENDS_FROM = 4         # the passes from this one on read the band's ends (`_k_band`); from the second on, once at most half the groups are open
 
@@ -733,7 +733,7 @@ def _contract(
     a:float|Tensor,    # weight of ‖x‖₀, in sq (float, (1,1) or (H,1))
     b:float|Tensor,    # weight of Σ_g‖x_g‖₂, likewise
 )->tuple:              # τ (H,1) and scale (H,1) of the decided groups; positions of the others, and their u_lo and u_hi
-    "Step 10: contract the bands of certified groups, and decide each group whose band holds at most one square."
+    "Step 10: contract the bands of certified groups, and decide each group whose band holds at most three squares."
     dt, sq, H = _acc_dtype(y), lo.dtype, lo.shape[0]
     tau = torch.empty(H, 1, dtype=dt, device=y.device); scale = torch.empty(H, 1, dtype=sq, device=y.device)
     pos, idx = torch.arange(H, device=y.device), rows                    # idx: the open groups' rows of y
