@@ -6,9 +6,11 @@ Weights are Gaussian with a spread chosen so that a given fraction `p` of them s
 thresholding since Step 5 of 00_prox; a full sort per group before). The `sort` column is the same prox computed by
 sorting every group (`_sgl0_sorted`, Steps 2–4 alone), i.e. without the fast paths of Steps 5, 6, 8, 9 and 10.
 `--eager` turns off the compiled passes (l0sgl.prox.FUSE = False); by default they are on where torch.compile works.
+On a CPU with AVX-512 and a C++ compiler, float32 takes Step 13 (one C++ kernel per row, 00_prox); `L0SGL_NATIVE=0`
+in the environment runs Steps 8–12 instead, for comparison.
 Copy, prox_l0 and prox_sgl0 are timed interleaved, one call of each per repetition, so drift affects them alike.
 
-    python bench/prox.py [--reps 7] [--threads N] [--device cpu|cuda|mps] [--eager]
+    [L0SGL_NATIVE=0] python bench/prox.py [--reps 7] [--threads N] [--device cpu|cuda|mps] [--eager]
 """
 import argparse, math, statistics, time, torch
 import l0sgl.prox
@@ -39,7 +41,8 @@ def main(reps=7, threads=None, device='cpu', eager=False, G=4480, n=3760):
     a = 0.001/0.04
     b = a*math.sqrt(n)
     thr = math.sqrt(2*a)
-    print(f"tensor {G}×{n} = {G*n/1e6:.1f} M float32, torch {torch.__version__}, device {dev}, {torch.get_num_threads()} threads, passes {'eager' if eager else 'fused'}")
+    print(f"tensor {G}×{n} = {G*n/1e6:.1f} M float32, torch {torch.__version__}, device {dev}, {torch.get_num_threads()} threads, passes {'eager' if eager else 'fused'}, "
+          f"Step 13 {'on' if dev.type == 'cpu' and l0sgl.prox.NATIVE and l0sgl.prox._native() is not None else 'off'}")
     print(f"{'survivors p':>12} {'copy ms':>8} {'l0 ms':>8} {'sgl0 ms':>8} {'sort ms':>8} {'l0/copy':>8} {'sgl0/l0':>8} {'sort/l0':>8}")
     for p in [0.0001, 0.001, 0.01, 0.05, 0.1, 0.12, 0.15, 0.2, 0.3, 0.9, 1.0]:
         if p < 1:

@@ -4,13 +4,15 @@
 
 # %% ../nbs/00_prox.ipynb #2ca5aa93
 from __future__ import annotations
-import math, os, warnings
+import ctypes, math, os, shutil, subprocess, tempfile, warnings
+from concurrent.futures import ThreadPoolExecutor
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['FUSE', 'prox_l0', 'prox_l1', 'prox_tl1', 'prox_scad', 'prox_group_l2', 'prox_sgl1', 'prox_sgl0', 'prox_l1ml2']
+__all__ = ['FUSE', 'NATIVE', 'prox_l0', 'prox_l1', 'prox_tl1', 'prox_scad', 'prox_group_l2', 'prox_sgl1', 'prox_sgl0',
+           'prox_l1ml2']
 
 # %% ../nbs/00_prox.ipynb #d1358641
 def _param(name:str, v, x:Tensor, lo:float=0., lo_open:bool=False, hi:float=math.inf):
@@ -626,7 +628,8 @@ def _sgl0_band(
     dt, sq = _acc_dtype(y), _sq_dtype(y)
     H = y.shape[0] if rows is None else rows.numel()
     ok, lo, hi, *first = _band_certificate(y, rows, a, b) if cert is None else cert
-    if first and _fusable(y) and not bool(ok.all()):                     # Step 11: the groups that failed, once more at more levels
+    native = _native_usable(y, out)                                      # Step 13 decides uncertified groups as well
+    if first and _fusable(y) and not native and not bool(ok.all()):      # Step 11: the groups that failed, once more at more levels
         f = (~ok).nonzero()[:, 0]
         af, bf = [torch.as_tensor(_pick(w, f), dtype=dt, device=y.device).expand(f.numel(), 1) for w in (a, b)]
         m2, F, N = [t[f] for t in first]
@@ -636,6 +639,12 @@ def _sgl0_band(
     u0 = _cert_levels(torch.as_tensor(a, dtype=dt, device=y.device).expand(H, 1))[:, :1].to(sq)   # below every survivor's square
     lo = torch.where(ok[:, None], lo.to(sq), u0)                          # Step 12: no certificate, every survivor in the band
     hi = torch.where(ok[:, None], hi.to(sq), math.inf)
+    if native:                                                           # Step 13: every band sorted and written in one read
+        _native_rows(y, rows, _mag_above(lo, dt), _mag_above(hi, dt), a_, b_, out)
+        if whole and rows is not None:                                   # the other groups die
+            G = y.shape[0]
+            out.index_fill_(0, torch.ones(G, dtype=torch.bool, device=y.device).index_fill_(0, rows, False).nonzero()[:, 0], 0)
+        return out
     tau = torch.empty(H, 1, dtype=dt, device=y.device); scale = torch.empty(H, 1, dtype=sq, device=y.device)
     left, ordered = torch.arange(H, device=y.device), True               # the groups whose band is still to be sorted
     if _fusable(y):                                                      # Step 10 (fused passes), on the certified groups
@@ -753,6 +762,292 @@ def _contract(
         if k.numel() == 0 or stall: break
     return tau, scale, pos, lo, hi
 
+# %% ../nbs/00_prox.ipynb #5e0b7a32
+NATIVE = os.environ.get('L0SGL_NATIVE', '1') != '0'   # Step 13: the band of every row in one read (a C++ kernel; CPU, AVX-512, float32)
+
+_NATIVE_SRC = r'''
+#include <cmath>
+#include <cstdint>
+#include <algorithm>
+#include <functional>
+#include <vector>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+// Step 13 (l0sgl.prox): each float32 row of n in one read from memory, AVX-512. 1. The count and float64 sum of the
+// squares above the band and the band itself, compressed into a buffer; 2. Step 10's contraction on that buffer;
+// 3. the band's candidates (Step 9): sorted when short, else levels, bounds and sorts of what the bounds leave open;
+// 4. the row of out, written from the cache. Every cost and sum in float64, where a float32 square is exact.
+static inline float mag_above(double u) {                         // the least float m with (double)m² > u (`_mag_above`)
+    if (!(u >= 0)) return 0.f;
+    if (u == INFINITY) return INFINITY;
+    float m = (float)std::sqrt(u);
+    if (!((double)m*(double)m > u)) m = std::nextafter(m, INFINITY);
+    const float p = std::nextafter(m, 0.f);
+    return (double)p*(double)p > u ? p : m;
+}
+
+#if defined(__AVX512F__)
+static inline __m512d sq_lo(__m512 v) { __m512d q = _mm512_cvtps_pd(_mm512_castps512_ps256(v)); return _mm512_mul_pd(q, q); }
+static inline __m512d sq_hi(__m512 v) {
+    __m512d q = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))); return _mm512_mul_pd(q, q);
+}
+
+static inline double sumsq(const float* p, int64_t n) {          // Σ p², float64 (a float32 square is exact there)
+    __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
+    int64_t j = 0;
+    for (; j + 16 <= n; j += 16) { const __m512 v = _mm512_loadu_ps(p + j); s0 = _mm512_add_pd(s0, sq_lo(v)); s1 = _mm512_add_pd(s1, sq_hi(v)); }
+    if (j < n) { const __m512 v = _mm512_maskz_loadu_ps((__mmask16)((1u << (n - j)) - 1), p + j); s0 = _mm512_add_pd(s0, sq_lo(v)); s1 = _mm512_add_pd(s1, sq_hi(v)); }
+    return _mm512_reduce_add_pd(_mm512_add_pd(s0, s1));
+}
+
+// One pass over n magnitudes (|y| taken if ABS; p may be buf itself): the count and float64 sum of the squares of
+// those ≥ hi (none when hi = ∞: no sums in the loop), and the band lo ≤ v < hi compressed into buf (in place: the
+// writes never overtake the reads), with the float64 sum of its squares, from buf.
+template <bool ABS, bool TOP>
+static inline int64_t split_(const float* p, int64_t n, float lo, float hi, float* buf, int64_t& nh, double& sh, double& sb) {
+    const __m512 absm = _mm512_castsi512_ps(_mm512_set1_epi32(0x7fffffff));
+    const __m512 LO = _mm512_set1_ps(lo), HI = _mm512_set1_ps(hi);
+    __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
+    int64_t K = 0, c = 0;
+    auto step = [&](__m512 v, __mmask16 in) {
+        if (ABS) v = _mm512_and_ps(v, absm);
+        const __mmask16 t = TOP ? _mm512_mask_cmp_ps_mask(in, v, HI, _CMP_GE_OQ) : (__mmask16)0;
+        const __mmask16 bd = _mm512_mask_cmp_ps_mask(in & ~t, v, LO, _CMP_GE_OQ);
+        if (TOP) {
+            c += __builtin_popcount((unsigned)t);
+            s0 = _mm512_mask_add_pd(s0, (__mmask8)(t & 0xff), s0, sq_lo(v)); s1 = _mm512_mask_add_pd(s1, (__mmask8)(t >> 8), s1, sq_hi(v));
+        }
+        _mm512_storeu_ps(buf + K, _mm512_maskz_compress_ps(bd, v));       // (no branch: a mispredicted one costs more)
+        K += __builtin_popcount((unsigned)bd);
+    };
+    int64_t j = 0;
+    for (; j + 16 <= n; j += 16) step(_mm512_loadu_ps(p + j), (__mmask16)0xffff);   // masked loads only at the tail
+    if (j < n) { const __mmask16 in = (__mmask16)((1u << (n - j)) - 1); step(_mm512_maskz_loadu_ps(in, p + j), in); }
+    if (TOP) { nh += c; sh += _mm512_reduce_add_pd(_mm512_add_pd(s0, s1)); }
+    sb = sumsq(buf, K);
+    return K;
+}
+static inline int64_t split(const float* p, int64_t n, bool absval, float lo, float hi, float* buf, int64_t& nh, double& sh, double& sb) {
+    const bool top = hi != INFINITY;
+    return absval ? (top ? split_<true, true>(p, n, lo, hi, buf, nh, sh, sb) : split_<true, false>(p, n, lo, hi, buf, nh, sh, sb))
+                  : (top ? split_<false, true>(p, n, lo, hi, buf, nh, sh, sb) : split_<false, false>(p, n, lo, hi, buf, nh, sh, sb));
+}
+
+// Step 13's solve of a band: the candidates k = k0 + j (j = 1..K) of the magnitudes v[0..K), each below those counted in
+// k0 and S0. Costs are a·(nh + k) − ½(√S − b)₊², float64; the first minimum is kept (ties in cost: the smaller k).
+struct Best { double c; int64_t k; float tau; double S; };      // cost, k, τ, S at the end of its run of ties (Step 4)
+
+struct Solver {
+    double A, B, tol; int64_t nh; float* scratch; int64_t stride; Best bs;
+    double cost(double k, double S) const { double d = std::sqrt(S) - B; d = d > 0 ? d : 0; return A*(nh + k) - 0.5*d*d; }
+    void take(double c, int64_t k, float tau, double S) {
+        if (c < bs.c || (c == bs.c && k < bs.k)) bs = {c, k, tau, S};
+    }
+    void scan(float* v, int64_t K, int64_t k0, double S0) {       // a short band: sorted whole
+        std::sort(v, v + K, std::greater<float>());
+        double c = S0;
+        for (int64_t j = 1; j <= K; ++j) {
+            c += (double)v[j-1]*(double)v[j-1];
+            const double ck = cost((double)(k0 + j), c);
+            if (ck < bs.c || (ck == bs.c && k0 + j < bs.k)) {
+                int64_t e = j; double se = c;                         // Step 4: the run of ties kept whole
+                while (e < K && v[e] >= v[j-1]) { se += (double)v[e]*(double)v[e]; ++e; }
+                bs = {ck, k0 + j, v[j-1], se};
+            }
+        }
+    }
+    void solve(float* v, int64_t K, int64_t k0, double S0, int depth) {   // a wide band: levels, bounds, and only then sorts
+        if (K <= 0) return;
+        __m512 mx = _mm512_set1_ps(-INFINITY), mn = _mm512_set1_ps(INFINITY);
+        int64_t j = 0;
+        for (; j + 16 <= K; j += 16) { const __m512 w = _mm512_loadu_ps(v + j); mx = _mm512_max_ps(mx, w); mn = _mm512_min_ps(mn, w); }
+        if (j < K) { const __mmask16 in = (__mmask16)((1u << (K - j)) - 1); const __m512 w = _mm512_maskz_loadu_ps(in, v + j);
+                     mx = _mm512_mask_max_ps(mx, in, mx, w); mn = _mm512_mask_min_ps(mn, in, mn, w); }
+        const float vmax = _mm512_reduce_max_ps(mx), vmin = _mm512_reduce_min_ps(mn);
+        if (K <= 48 || vmax == vmin || depth >= 6) { scan(v, K, k0, S0); return; }
+        constexpr int L = 8;                                          // levels m_1 > … > m_L = vmin; bucket l: [m_l, m_{l−1})
+        float m[L + 1]; m[0] = INFINITY;
+        for (int l = 1; l < L; ++l) m[l] = std::max(vmin, (float)((double)vmax - ((double)vmax - (double)vmin)*l/L));
+        m[L] = vmin;
+        __m512 M[L]; __m512i cn[L]; __m512d a0[L], a1[L];
+        const __m512i one = _mm512_set1_epi32(1);
+        for (int l = 0; l < L; ++l) { M[l] = _mm512_set1_ps(m[l + 1]); cn[l] = _mm512_setzero_si512(); a0[l] = a1[l] = _mm512_setzero_pd(); }
+        auto step = [&](__m512 w, __mmask16 in) {
+            const __m512d q0 = sq_lo(w), q1 = sq_hi(w);
+            for (int l = 0; l < L; ++l) {
+                const __mmask16 t = _mm512_mask_cmp_ps_mask(in, w, M[l], _CMP_GE_OQ);
+                cn[l] = _mm512_mask_add_epi32(cn[l], t, cn[l], one);
+                a0[l] = _mm512_mask_add_pd(a0[l], (__mmask8)(t & 0xff), a0[l], q0);
+                a1[l] = _mm512_mask_add_pd(a1[l], (__mmask8)(t >> 8), a1[l], q1);
+            }
+        };
+        for (j = 0; j + 16 <= K; j += 16) step(_mm512_loadu_ps(v + j), (__mmask16)0xffff);
+        if (j < K) { const __mmask16 in = (__mmask16)((1u << (K - j)) - 1); step(_mm512_maskz_loadu_ps(in, v + j), in); }
+        alignas(64) double S[L + 8], C[L + 8], D[L + 8]; int64_t c[L + 1];   // level l: count, sum and cost (index l)
+        c[0] = 0; S[0] = S0;
+        for (int l = 0; l < L; ++l) { c[l + 1] = _mm512_reduce_add_epi32(cn[l]); S[l + 1] = S0 + _mm512_reduce_add_pd(_mm512_add_pd(a0[l], a1[l])); }
+        for (int l = 0; l <= L; ++l) D[l] = (double)(nh + k0 + c[l]);
+        for (int l = 0; l <= L; l += 8) {                             // the costs at the levels, 8 square roots at a time
+            const __mmask8 in = l + 8 <= L + 1 ? (__mmask8)0xff : (__mmask8)((1u << (L + 1 - l)) - 1);
+            const __m512d d = _mm512_max_pd(_mm512_sub_pd(_mm512_sqrt_pd(_mm512_maskz_load_pd(in, S + l)), _mm512_set1_pd(B)), _mm512_setzero_pd());
+            _mm512_store_pd(C + l, _mm512_sub_pd(_mm512_mul_pd(_mm512_set1_pd(A), _mm512_maskz_load_pd(in, D + l)), _mm512_mul_pd(_mm512_set1_pd(0.5), _mm512_mul_pd(d, d))));
+        }
+        for (int l = 1; l <= L; ++l)                                  // at a level: an exact candidate (its ties all kept)
+            if (c[l] > c[l - 1]) take(C[l], k0 + c[l], m[l], S[l]);
+        float* sub = scratch + depth*stride;
+        for (int l = 1; l <= L; ++l) {                                // inside bucket l: S_k ≤ min(S[l−1] + (k − c[l−1])·top², S[l])
+            const int64_t n0 = c[l - 1], n1 = c[l];
+            if (n1 - n0 < 2) continue;
+            const double top = l == 1 ? (double)vmax : (double)m[l - 1], t2 = top*top;
+            const double ks = std::min((double)n1, (double)n0 + (S[l] - S[l - 1])/t2);   // the cap binds from ks on
+            const double lb = std::min(C[l - 1], C[l] - A*((double)n1 - ks));   // (a·k − h(S[l]) at k0 + ks: C[l] less a·(n1 − ks))
+            if (lb > bs.c + tol) continue;                            // no k inside beats the best found
+            const __m512 HI = _mm512_set1_ps(m[l - 1]), LO = _mm512_set1_ps(m[l]);
+            int64_t K2 = 0;                                           // the bucket's magnitudes, gathered
+            for (j = 0; j < K; j += 16) {
+                const __mmask16 in = j + 16 <= K ? (__mmask16)0xffff : (__mmask16)((1u << (K - j)) - 1);
+                const __m512 w = j + 16 <= K ? _mm512_loadu_ps(v + j) : _mm512_maskz_loadu_ps(in, v + j);
+                const __mmask16 bd = _mm512_mask_cmp_ps_mask(_mm512_mask_cmp_ps_mask(in, w, HI, _CMP_LT_OQ), w, LO, _CMP_GE_OQ);
+                _mm512_storeu_ps(sub + K2, _mm512_maskz_compress_ps(bd, w)); K2 += __builtin_popcount((unsigned)bd);
+            }
+            solve(sub, K2, k0 + n0, S[l - 1], depth + 1);
+        }
+    }
+};
+#endif
+
+extern "C" int l0sgl_native_ok() {
+#if defined(__AVX512F__)
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+extern "C" void l0sgl_band_rows(const float* y, float* out, int64_t n, int64_t lo_i, int64_t hi_i, const int64_t* rows,
+                                const float* mlo, const float* mhi, const double* a, int64_t sa,
+                                const double* b, int64_t sb, float* tau_out, double* scale_out) {
+#if defined(__AVX512F__)
+    std::vector<float> buf(n + 16);
+    std::vector<float> scratch(7*(n + 16));                      // a wide band's buckets, one buffer per depth
+    const __m512 absm = _mm512_castsi512_ps(_mm512_set1_epi32(0x7fffffff));
+    const bool stream = (hi_i - lo_i)*n >= (int64_t)(1 << 22);      // ≥ 16 MB written: past the caches anyway
+    const double EPS = 2.220446049250313e-16, up = 1 + (n + 8)*EPS, dn = 1 - (n + 8)*EPS;   // float64 sums of ≤ n exact squares
+    for (int64_t i = lo_i; i < hi_i; ++i) {
+        const int64_t r = rows ? rows[i] : i;
+        const float* x = y + r*n; float* o = out + r*n;
+        int64_t nh = 0, j; double sh = 0, sbd;
+        float lo = mlo[i], hi = mhi[i];
+        int64_t K = split(x, n, true, lo, hi, buf.data(), nh, sh, sbd);   // 1. one read of the row
+        const double A = a[i*sa], B = b[i*sb];
+        auto Tmap = [&](double S, double no) {                           // 2a/(1 − b/√S), moved outward by its rounding
+            const double r = std::sqrt(S); if (!(r > B)) return no;
+            const double t = 1 - B/r, m = 8*EPS*(2 + B/(r*t));
+            return no < 0 ? 2*A/t*(1 - m) : 2*A/t*(1 + m);
+        };
+        for (int it = 0; it < (hi == INFINITY ? 2 : 64) && K > 0; ++it) {   // 2. Step 10 on the band in cache
+            const float hi2 = std::max(lo, std::min(hi, mag_above(Tmap(sh*dn, INFINITY))));       // inside the band, and
+            const float lo2 = std::min(hi2, std::max(lo, mag_above(Tmap((sh + sbd)*up, -INFINITY))));   // crossed: none
+            if (lo2 == lo && hi2 == hi) break;
+            lo = lo2; hi = hi2;
+            K = split(buf.data(), K, false, lo, hi, buf.data(), nh, sh, sbd);
+        }
+        Solver sv{A, B, 1e-12*(A*(double)(nh + K) + 0.5*(sh + sbd) + 1), nh, scratch.data(), n + 16, {0, 0, hi, sh}};
+        sv.bs.c = sv.cost(0, sh);                                     // 3. the best k: k = 0 (only the squares above the band)
+        sv.solve(buf.data(), K, 0, sh, 0);                            // and the band's candidates
+        const double best = sv.bs.c, sbest = sv.bs.S; const float tau = sv.bs.tau;
+        const double s = best < 0 ? 1 - B/std::sqrt(sbest) : 0.0;
+        tau_out[i] = tau; scale_out[i] = s;
+        const __m512 T = _mm512_set1_ps(tau), SC = _mm512_set1_ps((float)s);    // 4. the row of out
+        auto put = [&](int64_t j, __mmask16 in) {                    // a part of 16 entries (masked: head and tail)
+            const __m512 w = _mm512_maskz_loadu_ps(in, x + j);
+            _mm512_mask_storeu_ps(o + j, in, _mm512_maskz_mul_ps(_mm512_mask_cmp_ps_mask(in, _mm512_and_ps(w, absm), T, _CMP_GE_OQ), w, SC));
+        };
+        j = 0;
+        if (stream) {                                                 // streaming stores: no read of out's lines first
+            const int64_t head = std::min<int64_t>(n, ((64 - ((uintptr_t)o & 63)) & 63)/4);   // up to a 64-byte boundary
+            if (((uintptr_t)o & 3) == 0) {
+                if (head) put(0, (__mmask16)((1u << head) - 1));
+                for (j = head; j + 16 <= n; j += 16) {
+                    const __m512 w = _mm512_loadu_ps(x + j);
+                    _mm512_stream_ps(o + j, _mm512_maskz_mul_ps(_mm512_cmp_ps_mask(_mm512_and_ps(w, absm), T, _CMP_GE_OQ), w, SC));
+                }
+            }
+        }
+        for (; j + 16 <= n; j += 16) {
+            const __m512 w = _mm512_loadu_ps(x + j);
+            _mm512_storeu_ps(o + j, _mm512_maskz_mul_ps(_mm512_cmp_ps_mask(_mm512_and_ps(w, absm), T, _CMP_GE_OQ), w, SC));
+        }
+        if (j < n) put(j, (__mmask16)((1u << (n - j)) - 1));
+    }
+    if (stream) _mm_sfence();
+#endif
+}
+'''
+
+_native_lib, _native_pool = None, None                # the loaded kernel (False: not available here), the threads that call it
+
+def _native():
+    "Step 13's kernel, compiled with the system's C++ compiler on first use; None where that fails or the CPU lacks AVX-512."
+    global _native_lib
+    if _native_lib is None:
+        _native_lib = False
+        cxx = os.environ.get('CXX') or shutil.which('g++') or shutil.which('clang++') or shutil.which('c++')
+        try:
+            if cxx is None: raise RuntimeError('no C++ compiler found (set CXX)')
+            d = tempfile.mkdtemp(prefix='l0sgl-native-')                # per process: -march=native is this machine's
+            src, so = os.path.join(d, 'band_rows.cpp'), os.path.join(d, 'band_rows.so')
+            with open(src, 'w') as f: f.write(_NATIVE_SRC)
+            subprocess.run([cxx, '-O3', '-march=native', '-std=c++17', '-shared', '-fPIC', src, '-o', so],
+                           check=True, capture_output=True, timeout=120)
+            lib = ctypes.CDLL(so)
+            lib.l0sgl_native_ok.restype = ctypes.c_int
+            f, p, i = lib.l0sgl_band_rows, ctypes.c_void_p, ctypes.c_int64
+            f.restype, f.argtypes = None, [p, p, i, i, i, p, p, p, p, i, p, i, p, p]
+            if lib.l0sgl_native_ok(): _native_lib = lib
+        except Exception as e:
+            msg = e.stderr.decode(errors='replace')[-300:] if isinstance(e, subprocess.CalledProcessError) else str(e)[:300]
+            warnings.warn(f"l0sgl.prox: Step 13's kernel is not available ({type(e).__name__}: {msg}); "
+                          "prox_sgl0 uses Steps 9–10 instead (the same result)")
+    return _native_lib or None
+
+def _native_usable(
+    y:Tensor,     # G×n groups (the prox's input)
+    out:Tensor,   # G×n output
+)->bool:          # whether Step 13 solves and writes these rows
+    "`NATIVE` is on, y and out are contiguous float32 on a CPU, the call is not being compiled, and the kernel loads."
+    return (NATIVE and y.device.type == 'cpu' and out.device.type == 'cpu' and y.dtype == out.dtype == torch.float32
+            and y.is_contiguous() and out.is_contiguous() and out.shape == y.shape and not torch.compiler.is_compiling()
+            and _native() is not None)
+
+def _native_rows(
+    y:Tensor,          # G×n groups, contiguous float32 on a CPU
+    rows:Tensor|None,  # the H groups to solve (`None`: all)
+    mlo:Tensor,        # (H,1) magnitude threshold of each band's u_lo (`_mag_above`), float32
+    mhi:Tensor,        # (H,1) that of u_hi
+    a:float|Tensor,    # weight of ‖x‖₀ for those groups (float, (1,1) or (H,1))
+    b:float|Tensor,    # weight of Σ_g‖x_g‖₂, likewise
+    out:Tensor,        # G×n output, contiguous float32 (may be y): the rows of these groups are written
+)->tuple:              # (H,) magnitude threshold τ and (H,) float64 scale of each group
+    "Step 13: Step 9's band sort and the write, one read of each row, in `torch.get_num_threads()` threads."
+    global _native_pool
+    lib, H, n = _native(), mlo.shape[0], y.shape[1]
+    rw = None if rows is None else rows.to(torch.int64).contiguous()
+    lo, hi = [m.reshape(-1).to(torch.float32).contiguous() for m in (mlo, mhi)]
+    A, B = [torch.as_tensor(w, dtype=torch.float64).reshape(-1).contiguous() for w in (a, b)]
+    tau, scale = torch.empty(H, dtype=torch.float32), torch.empty(H, dtype=torch.float64)
+    ptr = lambda t: None if t is None else t.data_ptr()
+    call = lambda i, j: lib.l0sgl_band_rows(ptr(y), ptr(out), n, i, j, ptr(rw), ptr(lo), ptr(hi), ptr(A), int(A.numel() > 1),
+                                            ptr(B), int(B.numel() > 1), ptr(tau), ptr(scale))
+    T = max(1, min(torch.get_num_threads(), H//64))                       # ctypes releases the GIL during a call
+    if T == 1: call(0, H)
+    else:
+        if _native_pool is None or _native_pool._max_workers < T: _native_pool = ThreadPoolExecutor(T)
+        cuts = [H*t//T for t in range(T + 1)]
+        list(_native_pool.map(call, cuts[:-1], cuts[1:]))
+    return tau, scale
+
 # %% ../nbs/00_prox.ipynb #5e0b7a15
 def prox_sgl0(
     x:Tensor,             # G×n, rows are the groups
@@ -769,7 +1064,8 @@ def prox_sgl0(
     acc, a0 = _acc_dtype(x), a
     a, b = [w.to(acc) if isinstance(w, Tensor) else w for w in (a, b)]
     if x.numel() >= _CERT_MIN and not (isinstance(a, float) and a == 0):   # Steps 8 and 9, on x itself
-        rows, cert = _needs_sort(x, a, b, acc, with_cert=True)            # (host syncs: one per level)
+        passes = 0 if _native_usable(x, x if out is None else out) else _CERT_PASSES   # Step 13 solves the undecided
+        rows, cert = _needs_sort(x, a, b, acc, passes, with_cert=True)    # (host syncs: one per level)
         G, full = x.shape[0], rows.numel() == x.shape[0]
         if rows.numel() == 0: return torch.zeros_like(x) if out is None else out.zero_()
         whole = not full and 2*rows.numel() >= G                          # most groups keep weights: the write zeroes the rest
