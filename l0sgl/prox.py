@@ -1048,6 +1048,31 @@ def _native_rows(
         list(_native_pool.map(call, cuts[:-1], cuts[1:]))
     return tau, scale
 
+_SAMPLE = 64   # Step 13: groups sampled to choose between the kernel alone and the first pass with it
+
+def _native_alone(
+    y:Tensor,          # G×n groups (the prox's input)
+    a:float|Tensor,    # weight of ‖x‖₀ (float, (1,1) or (G,1)), in `_acc_dtype(y)`
+    b:float|Tensor,    # weight of Σ_g‖x_g‖₂, likewise
+)->bool:               # whether under half of an even sample of the groups is certified by Step 9
+    "Step 13: whether to skip the first pass (few certified groups: it would decide little that the kernel does not)."
+    G = y.shape[0]; s = torch.linspace(0, G - 1, min(G, _SAMPLE), device=y.device).round().long()
+    ok = _band_certificate(y, s, _pick(a, s), _pick(b, s))[0]
+    return 2*int(ok.sum()) < s.numel()                                  # (a host sync)
+
+def _sgl0_native(
+    y:Tensor,          # G×n groups, contiguous float32 on a CPU
+    a:float|Tensor,    # weight of ‖x‖₀ (float, (1,1) or (G,1)), in `_acc_dtype(y)`
+    b:float|Tensor,    # weight of Σ_g‖x_g‖₂, likewise
+    out:Tensor,        # G×n output, contiguous float32 (may be y): every row is written
+)->Tensor:             # out
+    "Step 13 on every group with Step 12's band (all its survivors): the kernel alone, which also decides the groups that die."
+    dt, sq, G = _acc_dtype(y), _sq_dtype(y), y.shape[0]
+    u0 = _cert_levels(torch.as_tensor(a, dtype=dt, device=y.device).expand(G, 1))[:, :1].to(sq)   # below every survivor's square
+    a_, b_ = [w.to(sq) if isinstance(w, Tensor) else w for w in (a, b)]
+    _native_rows(y, None, _mag_above(u0, dt), torch.full((G, 1), math.inf, dtype=dt), a_, b_, out)
+    return out
+
 # %% ../nbs/00_prox.ipynb #5e0b7a15
 def prox_sgl0(
     x:Tensor,             # G×n, rows are the groups
@@ -1064,7 +1089,10 @@ def prox_sgl0(
     acc, a0 = _acc_dtype(x), a
     a, b = [w.to(acc) if isinstance(w, Tensor) else w for w in (a, b)]
     if x.numel() >= _CERT_MIN and not (isinstance(a, float) and a == 0):   # Steps 8 and 9, on x itself
-        passes = 0 if _native_usable(x, x if out is None else out) else _CERT_PASSES   # Step 13 solves the undecided
+        native = _native_usable(x, x if out is None else out)
+        if native and _native_alone(x, a, b):                             # Step 13 alone: few groups would be certified
+            return _sgl0_native(x, a, b, torch.empty_like(x) if out is None else out)
+        passes = 0 if native else _CERT_PASSES                            # Step 13 solves the undecided
         rows, cert = _needs_sort(x, a, b, acc, passes, with_cert=True)    # (host syncs: one per level)
         G, full = x.shape[0], rows.numel() == x.shape[0]
         if rows.numel() == 0: return torch.zeros_like(x) if out is None else out.zero_()
