@@ -997,11 +997,13 @@ def _native():
         try:
             if cxx is None: raise RuntimeError('no C++ compiler found (set CXX)')
             d = tempfile.mkdtemp(prefix='l0sgl-native-')                # per process: -march=native is this machine's
-            src, so = os.path.join(d, 'band_rows.cpp'), os.path.join(d, 'band_rows.so')
-            with open(src, 'w') as f: f.write(_NATIVE_SRC)
-            subprocess.run([cxx, '-O3', '-march=native', '-std=c++17', '-shared', '-fPIC', src, '-o', so],
-                           check=True, capture_output=True, timeout=120)
-            lib = ctypes.CDLL(so)
+            try:
+                src, so = os.path.join(d, 'band_rows.cpp'), os.path.join(d, 'band_rows.so')
+                with open(src, 'w') as f: f.write(_NATIVE_SRC)
+                subprocess.run([cxx, '-O3', '-march=native', '-std=c++17', '-shared', '-fPIC', src, '-o', so],
+                               check=True, capture_output=True, timeout=120)
+                lib = ctypes.CDLL(so)
+            finally: shutil.rmtree(d, ignore_errors=True)                # a loaded library needs no file
             lib.l0sgl_native_ok.restype = ctypes.c_int
             f, p, i = lib.l0sgl_band_rows, ctypes.c_void_p, ctypes.c_int64
             f.restype, f.argtypes = None, [p, p, i, i, i, p, p, p, p, i, p, i, p, p]
