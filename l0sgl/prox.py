@@ -986,7 +986,7 @@ extern "C" void l0sgl_band_rows(const float* y, float* out, int64_t n, int64_t l
 }
 '''
 
-_native_lib, _native_pool = None, None                # the loaded kernel (False: not available here), the threads that call it
+_native_lib, _native_pool = None, (None, 0, None)    # the loaded kernel (False: not available here); (pid, size, pool) of the threads that call it
 
 def _native():
     "Step 13's kernel, compiled with the system's C++ compiler on first use; None where that fails or the CPU lacks AVX-512."
@@ -1045,9 +1045,11 @@ def _native_rows(
     T = max(1, min(torch.get_num_threads(), H//64))                       # ctypes releases the GIL during a call
     if T == 1: call(0, H)
     else:
-        if _native_pool is None or _native_pool._max_workers < T: _native_pool = ThreadPoolExecutor(T)
+        pid, size, pool = _native_pool
+        if pid != os.getpid() or size < T:                               # (a forked child has none of its parent's threads)
+            pool = ThreadPoolExecutor(T); _native_pool = (os.getpid(), T, pool)
         cuts = [H*t//T for t in range(T + 1)]
-        list(_native_pool.map(call, cuts[:-1], cuts[1:]))
+        list(pool.map(call, cuts[:-1], cuts[1:]))
     return tau, scale
 
 _SAMPLE = 64   # Step 13: groups sampled to choose between the kernel alone and the first pass with it
