@@ -1032,7 +1032,7 @@ def _native_rows(
     b:float|Tensor,    # weight of Σ_g‖x_g‖₂, likewise
     out:Tensor,        # G×n output, contiguous float32 (may be y): the rows of these groups are written
 )->tuple:              # (H,) magnitude threshold τ and (H,) float64 scale of each group
-    "Step 13: Step 9's band sort and the write, one read of each row, in `torch.get_num_threads()` threads."
+    "Step 13: each row read once, its band contracted and solved, its output written; in `torch.get_num_threads()` threads."
     global _native_pool
     lib, H, n = _native(), mlo.shape[0], y.shape[1]
     rw = None if rows is None else rows.to(torch.int64).contiguous()
