@@ -24,9 +24,8 @@ from l0sgl.models import get_model
 from l0sgl.data import DeviceLoader, DataLoaders
 from l0sgl.learner import Learner, Callback, DeviceCB, MetricsCB, RegCB, SchedCB, ProgressCB, multistep
 from l0sgl.callbacks import GuardCB, AutocastCB, ChannelsLastCB, CompileCB
-from l0sgl.split import SparseGroupSplit
 from l0sgl.recipes import get_recipe
-from l0sgl.cli import pick_device, _opt_func, make_config
+from l0sgl.cli import pick_device, _opt_func, make_config, make_reg
 
 def sync(dev):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
@@ -68,7 +67,7 @@ def main(model='wrn-28-10', steps=20, device='auto', amp='none', channels_last=F
     cfg = make_config(model=model, data='cifar10', mode=mode)
     if reg_only:                                                          # the regularizer's own work, no training step
         torch.manual_seed(0); m = get_model(model, num_classes=10).to(dev)
-        reg = SparseGroupSplit(m, 50000, lam=cfg['lam'], beta0=cfg['beta0'], growth=cfg['growth'], period=cfg['period'], mode=cfg['mode'])
+        reg = make_reg(m, cfg, 50000)
         tloss, tstep = reg_work(m, reg, dev, 4*reps)
         print(f"{model} ({sum(p.numel() for p in m.parameters())/1e6:.1f} M params), device {dev}, torch {torch.__version__}, "
               f"{torch.get_num_threads()} threads, SGL0 mode {mode}, at initialization")
@@ -91,8 +90,7 @@ def main(model='wrn-28-10', steps=20, device='auto', amp='none', channels_last=F
     tb = bare(m, _cl(dl, channels_last), opt, dev, fwd, reps)
     tl = learner(fresh(), dl, cfg, dev, None, accel, reps)
     m3 = fresh()
-    reg = SparseGroupSplit(m3, len(dl.y), lam=cfg['lam'], beta0=cfg['beta0'], growth=cfg['growth'], period=cfg['period'],
-                           mode=cfg['mode'])
+    reg = make_reg(m3, cfg, len(dl.y))                                    # as l0sgl_train builds it
     tr = learner(m3, dl, cfg, dev, reg, accel, reps)
     n = sum(p.numel() for p in m.parameters())
     print(f"{model} ({n/1e6:.1f} M params), batch 128, {steps} steps × {reps} passes (median), device {dev}, "

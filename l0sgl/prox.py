@@ -615,6 +615,13 @@ def _band_write(
         else: out.index_copy_(0, rows[i:i+h], m.mul_(s).to(out.dtype))
     return out
 
+def _others(
+    rows:Tensor,       # indices of some of G groups, each once
+    G:int,             # number of groups
+)->Tensor:             # the indices of the other groups, ascending
+    "The groups not in `rows` (to zero their rows of an output)."
+    return torch.ones(G, dtype=torch.bool, device=rows.device).index_fill_(0, rows, False).nonzero()[:, 0]
+
 def _sgl0_band(
     y:Tensor,          # G×n groups (the prox's input)
     rows:Tensor|None,  # the groups to solve (`None`: all)
@@ -642,8 +649,7 @@ def _sgl0_band(
     if native:                                                           # Step 13: every band sorted and written in one read
         _native_rows(y, rows, _mag_above(lo, dt), _mag_above(hi, dt), a_, b_, out)
         if whole and rows is not None:                                   # the other groups die
-            G = y.shape[0]
-            out.index_fill_(0, torch.ones(G, dtype=torch.bool, device=y.device).index_fill_(0, rows, False).nonzero()[:, 0], 0)
+            out.index_fill_(0, _others(rows, y.shape[0]), 0)
         return out
     tau = torch.empty(H, 1, dtype=dt, device=y.device); scale = torch.empty(H, 1, dtype=sq, device=y.device)
     left, ordered = torch.arange(H, device=y.device), True               # the groups whose band is still to be sorted
@@ -1011,7 +1017,7 @@ def _native():
         except Exception as e:
             msg = e.stderr.decode(errors='replace')[-300:] if isinstance(e, subprocess.CalledProcessError) else str(e)[:300]
             warnings.warn(f"l0sgl.prox: Step 13's kernel is not available ({type(e).__name__}: {msg}); "
-                          "prox_sgl0 uses Steps 9–10 instead (the same result)")
+                          "prox_sgl0 uses Steps 8–12 instead (the same result)")
     return _native_lib or None
 
 def _native_usable(
@@ -1064,19 +1070,6 @@ def _native_alone(
     ok = _band_certificate(y, s, _pick(a, s), _pick(b, s))[0]
     return 2*int(ok.sum()) < s.numel()                                  # (a host sync)
 
-def _sgl0_native(
-    y:Tensor,          # G×n groups, contiguous float32 on a CPU
-    a:float|Tensor,    # weight of ‖x‖₀ (float, (1,1) or (G,1)), in `_acc_dtype(y)`
-    b:float|Tensor,    # weight of Σ_g‖x_g‖₂, likewise
-    out:Tensor,        # G×n output, contiguous float32 (may be y): every row is written
-)->Tensor:             # out
-    "Step 13 on every group with Step 12's band (all its survivors): the kernel alone, which also decides the groups that die."
-    dt, sq, G = _acc_dtype(y), _sq_dtype(y), y.shape[0]
-    u0 = _cert_levels(torch.as_tensor(a, dtype=dt, device=y.device).expand(G, 1))[:, :1].to(sq)   # below every survivor's square
-    a_, b_ = [w.to(sq) if isinstance(w, Tensor) else w for w in (a, b)]
-    _native_rows(y, None, _mag_above(u0, dt), torch.full((G, 1), math.inf, dtype=dt), a_, b_, out)
-    return out
-
 # %% ../nbs/00_prox.ipynb #5e0b7a15
 def prox_sgl0(
     x:Tensor,             # G×n, rows are the groups
@@ -1094,8 +1087,9 @@ def prox_sgl0(
     a, b = [w.to(acc) if isinstance(w, Tensor) else w for w in (a, b)]
     if x.numel() >= _CERT_MIN and not (isinstance(a, float) and a == 0):   # Steps 8 and 9, on x itself
         native = _native_usable(x, x if out is None else out)
-        if native and _native_alone(x, a, b):                             # Step 13 alone: few groups would be certified
-            return _sgl0_native(x, a, b, torch.empty_like(x) if out is None else out)
+        if native and _native_alone(x, a, b):                             # Step 13 alone: few groups would be certified, so
+            none, z = torch.zeros(x.shape[0], dtype=torch.bool), torch.zeros(x.shape[0], 1)   # none is: every group gets
+            return _sgl0_band(x, None, a, b, torch.empty_like(x) if out is None else out, [none, z, z])   # Step 12's band
         passes = 0 if native else _CERT_PASSES                            # Step 13 solves the undecided
         rows, cert = _needs_sort(x, a, b, acc, passes, with_cert=True)    # (host syncs: one per level)
         G, full = x.shape[0], rows.numel() == x.shape[0]
@@ -1104,7 +1098,7 @@ def prox_sgl0(
         v = (torch.empty_like(x) if whole else torch.zeros_like(x)) if out is None else out
         if out is not None and not full and not whole:                    # zero the groups proven zero; out may be x,
             if out.untyped_storage().data_ptr() != x.untyped_storage().data_ptr(): v.zero_()   # whose other rows are read below
-            else: v.index_fill_(0, torch.ones(G, dtype=torch.bool, device=x.device).index_fill_(0, rows, False).nonzero()[:, 0], 0)
+            else: v.index_fill_(0, _others(rows, G), 0)
         return _sgl0_band(x, None if full else rows, a if full else _pick(a, rows), b if full else _pick(b, rows), v, cert, whole)
     v = prox_l0(x, a0, out=out)                                         # Step 3: only survivors can stay
     up = 1 + 64*torch.finfo(acc).eps                                    # Step 7: round the certificate's inputs up
